@@ -1,0 +1,196 @@
+import { sql } from "kysely";
+import type { Executor } from "../../platform/db";
+
+/** A contacts row as the service reads it. */
+export interface ContactRow {
+  id: number;
+  name: string;
+  language: string | null;
+  company: string | null;
+  attributes: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** One stored email or phone. */
+export interface IdentifierRow {
+  contact_id: number;
+  kind: "email" | "phone";
+  value: string;
+  position: number;
+}
+
+const contactColumns = [
+  "id",
+  "name",
+  "language",
+  "company",
+  "attributes",
+  "created_at",
+  "updated_at",
+] as const;
+
+/** Inserts a contact row with its search columns. */
+export async function insertContact(
+  db: Executor,
+  accountId: number,
+  values: {
+    name: string;
+    language: string | null;
+    company: string | null;
+    attributes: Record<string, unknown>;
+    search: { text: string; terms: string };
+    at: Date;
+  },
+): Promise<ContactRow> {
+  return db
+    .insertInto("contacts")
+    .values({
+      account_id: accountId,
+      name: values.name,
+      language: values.language,
+      company: values.company,
+      attributes: JSON.stringify(values.attributes),
+      search_text: values.search.text,
+      search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
+      created_at: values.at,
+      updated_at: values.at,
+    })
+    .returning(contactColumns)
+    .executeTakeFirstOrThrow();
+}
+
+/** Updates a contact row; the search columns are always rewritten. */
+export async function updateContactRow(
+  db: Executor,
+  accountId: number,
+  id: number,
+  values: {
+    name: string;
+    language: string | null;
+    company: string | null;
+    attributes: Record<string, unknown>;
+    search: { text: string; terms: string };
+    at: Date;
+  },
+): Promise<ContactRow> {
+  return db
+    .updateTable("contacts")
+    .set({
+      name: values.name,
+      language: values.language,
+      company: values.company,
+      attributes: JSON.stringify(values.attributes),
+      search_text: values.search.text,
+      search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
+      updated_at: values.at,
+    })
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .returning(contactColumns)
+    .executeTakeFirstOrThrow();
+}
+
+/** Deletes a contact row (its identifiers go with it). */
+export async function deleteContactRow(db: Executor, accountId: number, id: number): Promise<void> {
+  await db.deleteFrom("contacts").where("account_id", "=", accountId).where("id", "=", id).execute();
+}
+
+/** One contact of the account, optionally locked for update. */
+export async function findContact(
+  db: Executor,
+  accountId: number,
+  id: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ContactRow | undefined> {
+  let q = db
+    .selectFrom("contacts")
+    .select(contactColumns)
+    .where("account_id", "=", accountId)
+    .where("id", "=", id);
+  if (opts.forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** Contacts newest first, after the keyset position `beforeId`. */
+export async function listContactRows(
+  db: Executor,
+  accountId: number,
+  opts: { beforeId: number | null; limit: number },
+): Promise<ContactRow[]> {
+  let q = db.selectFrom("contacts").select(contactColumns).where("account_id", "=", accountId);
+  if (opts.beforeId !== null) q = q.where("id", "<", opts.beforeId);
+  return q.orderBy("id", "desc").limit(opts.limit).execute();
+}
+
+/** The identifiers of some contacts, in their stored order. */
+export async function identifiersOf(
+  db: Executor,
+  accountId: number,
+  contactIds: number[],
+): Promise<IdentifierRow[]> {
+  if (contactIds.length === 0) return [];
+  return db
+    .selectFrom("contact_identifiers")
+    .select(["contact_id", "kind", "value", "position"])
+    .where("account_id", "=", accountId)
+    .where("contact_id", "in", contactIds)
+    .orderBy("contact_id")
+    .orderBy("kind")
+    .orderBy("position")
+    .execute();
+}
+
+/** The contact that owns an email or phone, if any. */
+export async function contactIdByIdentifier(
+  db: Executor,
+  accountId: number,
+  kind: "email" | "phone",
+  value: string,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("contact_identifiers")
+    .select("contact_id")
+    .where("account_id", "=", accountId)
+    .where("kind", "=", kind)
+    .where("value", "=", value)
+    .executeTakeFirst();
+  return row?.contact_id;
+}
+
+/**
+ * Stores identifiers for a contact. The primary key (account, kind, value)
+ * settles races between two writers; the values another contact already
+ * holds are returned instead of raising, so the transaction stays usable.
+ */
+export async function insertIdentifiers(
+  db: Executor,
+  accountId: number,
+  contactId: number,
+  identifiers: { kind: "email" | "phone"; value: string; position: number }[],
+): Promise<{ kind: "email" | "phone"; value: string }[]> {
+  if (identifiers.length === 0) return [];
+  const inserted = await db
+    .insertInto("contact_identifiers")
+    .values(identifiers.map((i) => ({ account_id: accountId, contact_id: contactId, ...i })))
+    .onConflict((oc) => oc.columns(["account_id", "kind", "value"]).doNothing())
+    .returning(["kind", "value"])
+    .execute();
+  const stored = new Set(inserted.map((r) => `${r.kind}:${r.value}`));
+  return identifiers.filter((i) => !stored.has(`${i.kind}:${i.value}`));
+}
+
+/** Removes every identifier of one kind from a contact. */
+export async function deleteIdentifiers(
+  db: Executor,
+  accountId: number,
+  contactId: number,
+  kind: "email" | "phone",
+): Promise<void> {
+  await db
+    .deleteFrom("contact_identifiers")
+    .where("account_id", "=", accountId)
+    .where("contact_id", "=", contactId)
+    .where("kind", "=", kind)
+    .execute();
+}

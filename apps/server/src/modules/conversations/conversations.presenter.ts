@@ -1,0 +1,72 @@
+import type {
+  AuditEvent,
+  Channel,
+  Contact,
+  ConversationDetail,
+  ConversationStatus,
+  ConversationSummary,
+  ConversationType,
+  Language,
+  Message,
+  MessageKind,
+  Priority,
+} from "@khidma/contracts";
+import type { ConversationRow, EventRow } from "./conversations.repo";
+import type { MessageRow } from "./messages.repo";
+
+/** A conversation row as the API shows it in lists. */
+export function presentSummary(row: ConversationRow): ConversationSummary {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    status: row.status as ConversationStatus,
+    priority: row.priority as Priority,
+    type: row.type as ConversationType | null,
+    channel: row.channel as Channel,
+    language: row.language as Language | null,
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    tags: row.tags,
+    contact: { id: row.contact_id, name: row.contact_name },
+    preview: row.preview,
+    lastMessageAt: row.last_message_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** A conversation with its contact's details. */
+export function presentDetail(row: ConversationRow, contact: Contact): ConversationDetail {
+  return { ...presentSummary(row), contactDetail: contact };
+}
+
+/** A message row as the API shows it. */
+export function presentMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    kind: row.kind as MessageKind,
+    body: row.body,
+    authorUserId: row.author_user_id,
+    authorContactId: row.author_contact_id,
+    authorName: row.author_name,
+    mentions: row.mentions,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** An event row as the API shows it. */
+export function presentEvent(row: EventRow): AuditEvent {
+  return {
+    id: row.id,
+    actorUserId: row.actor_user_id,
+    actorName: row.actor_name,
+    type: row.type,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    before: row.before,
+    after: row.after,
+    createdAt: row.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,369 @@
+import { sql } from "kysely";
+import type { Executor } from "../../platform/db";
+
+/** A conversation row with its contact's name. */
+export interface ConversationRow {
+  id: number;
+  number: number;
+  subject: string;
+  status: string;
+  priority: string;
+  type: string | null;
+  channel: string;
+  language: string | null;
+  contact_id: number;
+  contact_name: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  tags: string[];
+  preview: string;
+  message_count: number;
+  last_message_at: Date;
+  solved_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The columns a service may change on a conversation. */
+export interface ConversationChanges {
+  subject?: string;
+  status?: string;
+  priority?: string;
+  type?: string | null;
+  language?: string | null;
+  assignee_id?: number | null;
+  team_id?: number | null;
+  tags?: string[];
+  preview?: string;
+  message_count?: number;
+  last_message_at?: Date;
+  solved_at?: Date | null;
+  search?: { text: string; terms: string };
+  updated_at: Date;
+}
+
+/** Filters of the inbox list; `assigneeId: null` means unassigned. */
+export interface ConversationFilters {
+  assigneeId?: number | null;
+  status?: string;
+  teamId?: number;
+  tag?: string;
+  contactId?: number;
+}
+
+const columns = [
+  "c.id",
+  "c.number",
+  "c.subject",
+  "c.status",
+  "c.priority",
+  "c.type",
+  "c.channel",
+  "c.language",
+  "c.contact_id",
+  // A scalar subquery rather than a join: the planner then chooses the
+  // inbox index on conversations alone and looks up one name per returned row.
+  sql<string>`(select ct.name from contacts ct where ct.account_id = c.account_id and ct.id = c.contact_id)`.as(
+    "contact_name",
+  ),
+  "c.assignee_id",
+  "c.team_id",
+  "c.tags",
+  "c.preview",
+  "c.message_count",
+  "c.last_message_at",
+  "c.solved_at",
+  "c.created_at",
+  "c.updated_at",
+] as const;
+
+function selectConversations(db: Executor, accountId: number) {
+  return db.selectFrom("conversations as c").select(columns).where("c.account_id", "=", accountId);
+}
+
+/** Takes the account's next conversation number; the row lock orders concurrent creations. */
+export async function nextConversationNumber(db: Executor, accountId: number): Promise<number> {
+  const row = await db
+    .updateTable("accounts")
+    .set((eb) => ({ conversation_seq: eb("conversation_seq", "+", 1) }))
+    .where("id", "=", accountId)
+    .returning("conversation_seq")
+    .executeTakeFirstOrThrow();
+  return row.conversation_seq;
+}
+
+/** Inserts a conversation, which always arrives with its first message, and returns its id. */
+export async function insertConversation(
+  db: Executor,
+  accountId: number,
+  values: {
+    number: number;
+    subject: string;
+    priority: string;
+    type: string | null;
+    channel: string;
+    language: string | null;
+    contactId: number;
+    tags: string[];
+    preview: string;
+    search: { text: string; terms: string };
+    at: Date;
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto("conversations")
+    .values({
+      account_id: accountId,
+      number: values.number,
+      subject: values.subject,
+      status: "new",
+      priority: values.priority,
+      type: values.type,
+      channel: values.channel,
+      language: values.language,
+      contact_id: values.contactId,
+      assignee_id: null,
+      team_id: null,
+      tags: values.tags,
+      preview: values.preview,
+      message_count: 1,
+      last_message_at: values.at,
+      solved_at: null,
+      search_text: values.search.text,
+      search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
+      created_at: values.at,
+      updated_at: values.at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** One conversation of the account; `forUpdate` locks it for the rest of the transaction. */
+export async function findConversation(
+  db: Executor,
+  accountId: number,
+  id: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ConversationRow | undefined> {
+  let q = selectConversations(db, accountId).where("c.id", "=", id);
+  if (opts.forUpdate) q = q.forUpdate("c");
+  return q.executeTakeFirst();
+}
+
+/** Several conversations of the account, locked in id order (a stable order avoids deadlocks). */
+export async function lockConversations(
+  db: Executor,
+  accountId: number,
+  ids: number[],
+): Promise<ConversationRow[]> {
+  if (ids.length === 0) return [];
+  return selectConversations(db, accountId).where("c.id", "in", ids).orderBy("c.id").forUpdate("c").execute();
+}
+
+/** The conversations of the account that have a team, locked in id order. */
+export async function lockConversationsOfTeam(
+  db: Executor,
+  accountId: number,
+  teamId: number,
+): Promise<ConversationRow[]> {
+  return selectConversations(db, accountId)
+    .where("c.team_id", "=", teamId)
+    .orderBy("c.id")
+    .forUpdate("c")
+    .execute();
+}
+
+/** Writes changed columns of a conversation. */
+export async function updateConversationRow(
+  db: Executor,
+  accountId: number,
+  id: number,
+  changes: ConversationChanges,
+): Promise<void> {
+  const { search, ...rest } = changes;
+  await db
+    .updateTable("conversations")
+    .set({
+      ...rest,
+      ...(search
+        ? {
+            search_text: search.text,
+            search_tsv: sql<string>`to_tsvector('simple', ${search.terms})`,
+          }
+        : {}),
+    })
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/**
+ * The query of one inbox page, newest activity first. The keyset
+ * (last_message_at, id) matches the order of the conversations_* indexes, so
+ * PostgreSQL walks an index from the cursor and stops after `limit` rows
+ * instead of sorting the account's conversations.
+ */
+export function inboxQuery(
+  db: Executor,
+  accountId: number,
+  filters: ConversationFilters,
+  opts: { after: { at: Date; id: number } | null; limit: number },
+) {
+  let q = selectConversations(db, accountId);
+  if (filters.assigneeId === null) q = q.where("c.assignee_id", "is", null);
+  else if (filters.assigneeId !== undefined) q = q.where("c.assignee_id", "=", filters.assigneeId);
+  if (filters.status !== undefined) q = q.where("c.status", "=", filters.status);
+  if (filters.teamId !== undefined) q = q.where("c.team_id", "=", filters.teamId);
+  if (filters.contactId !== undefined) q = q.where("c.contact_id", "=", filters.contactId);
+  if (filters.tag !== undefined) {
+    const tag = filters.tag;
+    q = q.where(sql<boolean>`c.tags @> array[${tag}]::text[]`);
+  }
+  const after = opts.after;
+  if (after) {
+    q = q.where((eb) => eb(eb.refTuple("c.last_message_at", "c.id"), "<", eb.tuple(after.at, after.id)));
+  }
+  return q.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(opts.limit);
+}
+
+/** One page of the inbox (see inboxQuery). */
+export async function listConversationRows(
+  db: Executor,
+  accountId: number,
+  filters: ConversationFilters,
+  opts: { after: { at: Date; id: number } | null; limit: number },
+): Promise<ConversationRow[]> {
+  return inboxQuery(db, accountId, filters, opts).execute();
+}
+
+/**
+ * Unsolved conversations per status, with how many of them are the user's
+ * and how many are unassigned: one index-only pass over the partial
+ * conversations_unsolved index, whose size follows the backlog.
+ */
+export async function countUnsolved(
+  db: Executor,
+  accountId: number,
+  userId: number,
+  unsolved: readonly string[],
+): Promise<{ status: string; all: number; mine: number; unassigned: number }[]> {
+  const rows = await db
+    .selectFrom("conversations")
+    .select((eb) => [
+      "status",
+      eb.fn.countAll<number>().as("all"),
+      sql<number>`count(*) filter (where assignee_id = ${userId})`.as("mine"),
+      sql<number>`count(*) filter (where assignee_id is null)`.as("unassigned"),
+    ])
+    .where("account_id", "=", accountId)
+    .where("status", "in", unsolved)
+    .groupBy("status")
+    .execute();
+  return rows.map((r) => ({
+    status: r.status,
+    all: Number(r.all),
+    mine: Number(r.mine),
+    unassigned: Number(r.unassigned),
+  }));
+}
+
+/**
+ * Conversations with one status, counted up to `cap`: solved and closed ones
+ * grow without bound, and an exact count of a million would read a million
+ * index entries on every inbox refresh.
+ */
+export async function countStatusUpTo(
+  db: Executor,
+  accountId: number,
+  status: string,
+  cap: number,
+): Promise<number> {
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom("conversations")
+        .select(sql<number>`1`.as("one"))
+        .where("account_id", "=", accountId)
+        .where("status", "=", status)
+        .limit(cap)
+        .as("s"),
+    )
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Which of the ids are active (not disabled) users of the account. */
+export async function activeUserIds(db: Executor, accountId: number, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("users")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("id", "in", ids)
+    .where("disabled_at", "is", null)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Whether the team exists in the account. The row is key-share locked, so a
+ * deletion of the team running at the same time finishes first and the
+ * answer is then "no", rather than the assignment failing on the foreign key.
+ */
+export async function teamExists(db: Executor, accountId: number, id: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("teams")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .forKeyShare()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** An event row with its actor's name. */
+export interface EventRow {
+  id: number;
+  actor_user_id: number | null;
+  actor_name: string | null;
+  type: string;
+  subject_type: string;
+  subject_id: number | null;
+  before: unknown;
+  after: unknown;
+  created_at: Date;
+}
+
+/** The events about one subject, oldest first. */
+export async function subjectEvents(
+  db: Executor,
+  accountId: number,
+  subjectType: string,
+  subjectId: number,
+  limit: number,
+): Promise<EventRow[]> {
+  return db
+    .selectFrom("events as e")
+    .leftJoin("users as u", (j) =>
+      j.onRef("u.account_id", "=", "e.account_id").onRef("u.id", "=", "e.actor_user_id"),
+    )
+    .select([
+      "e.id",
+      "e.actor_user_id",
+      "u.name as actor_name",
+      "e.type",
+      "e.subject_type",
+      "e.subject_id",
+      "e.before",
+      "e.after",
+      "e.created_at",
+    ])
+    .where("e.account_id", "=", accountId)
+    .where("e.subject_type", "=", subjectType)
+    .where("e.subject_id", "=", subjectId)
+    .orderBy("e.id")
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,238 @@
+import {
+  type AuditEvent,
+  type Channel,
+  CONVERSATION_STATUSES,
+  type ConversationCounts,
+  type ConversationDetail,
+  type ConversationStatus,
+  type ConversationSummary,
+  type ConversationType,
+  type Language,
+  type Page,
+  type Priority,
+} from "@khidma/contracts";
+import type { AppContext } from "../../app";
+import type { Executor } from "../../platform/db";
+import { AppError } from "../../platform/errors";
+import { type Actor, recordEvent } from "../../platform/events";
+import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
+import { searchDocument } from "../../platform/text";
+import { findOrCreateContact, getContact } from "../contacts/contacts.service";
+import { presentDetail, presentEvent, presentSummary } from "./conversations.presenter";
+import {
+  type ConversationFilters,
+  countStatusUpTo,
+  countUnsolved,
+  findConversation,
+  insertConversation,
+  listConversationRows,
+  nextConversationNumber,
+  subjectEvents,
+} from "./conversations.repo";
+import {
+  detectLanguage,
+  normalizeTag,
+  normalizeTags,
+  previewOf,
+  UNSOLVED_STATUSES,
+} from "./conversations.rules";
+import { insertMessage } from "./messages.repo";
+
+/** What a new conversation is made of: the customer's first message and who they are. */
+export interface CreateConversationInput {
+  subject: string;
+  contact: { name: string; email?: string | undefined; phone?: string | undefined };
+  body: string;
+  priority?: Priority | undefined;
+  type?: ConversationType | null | undefined;
+  language?: Language | undefined;
+  tags?: string[] | undefined;
+  channel?: Channel | undefined;
+}
+
+/** The searchable text of a conversation row. */
+export function conversationSearch(subject: string) {
+  return searchDocument(subject);
+}
+
+/** Loads a conversation with its contact; 404 when it is not in the account. */
+export async function getConversation(
+  db: Executor,
+  accountId: number,
+  id: number,
+): Promise<ConversationDetail> {
+  const row = await findConversation(db, accountId, id);
+  if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+  return presentDetail(row, await getContact(db, accountId, row.contact_id));
+}
+
+/**
+ * Opens a conversation from a customer's first message: finds the contact by
+ * email or phone or creates it, numbers the conversation per account and
+ * stores the inbound message, in one transaction.
+ */
+export async function createConversation(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateConversationInput,
+): Promise<ConversationDetail> {
+  const subject = input.subject.trim();
+  const body = input.body.trim();
+  const tags = normalizeTags(input.tags ?? []);
+  const language = input.language ?? detectLanguage(subject, body);
+  if (!subject || !body) throw new AppError("validation_failed", { detail: "validation.blank" });
+  return ctx.db.transaction().execute(async (tx) => {
+    const at = ctx.clock.now();
+    const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
+    const number = await nextConversationNumber(tx, actor.accountId);
+    const values = {
+      number,
+      subject,
+      priority: input.priority ?? "normal",
+      type: input.type ?? null,
+      channel: input.channel ?? "api",
+      language,
+      contactId: contact.id,
+      tags,
+    };
+    const id = await insertConversation(tx, actor.accountId, {
+      ...values,
+      preview: previewOf(body),
+      search: conversationSearch(subject),
+      at,
+    });
+    const messageId = await insertMessage(tx, actor.accountId, {
+      conversationId: id,
+      kind: "inbound",
+      body,
+      authorUserId: null,
+      authorContactId: contact.id,
+      mentions: [],
+      search: searchDocument(body),
+      at,
+    });
+    await recordEvent(tx, actor, {
+      type: "conversation.created",
+      subjectType: "conversation",
+      subjectId: id,
+      after: { ...values, status: "new" },
+      at,
+    });
+    await recordEvent(tx, actor, {
+      type: "message.created",
+      subjectType: "message",
+      subjectId: messageId,
+      after: { conversationId: id, kind: "inbound" },
+      at,
+    });
+    const row = await findConversation(tx, actor.accountId, id);
+    if (!row) throw new AppError("internal");
+    return presentDetail(row, contact);
+  });
+}
+
+/** Query of the inbox list. */
+export interface ListConversationsInput {
+  view?: "mine" | "unassigned" | "all" | undefined;
+  status?: ConversationStatus | undefined;
+  assigneeId?: number | undefined;
+  teamId?: number | undefined;
+  tag?: string | undefined;
+  contactId?: number | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+const EMPTY_PAGE: Page<ConversationSummary> = { items: [], nextCursor: null };
+
+/** A page of the inbox, newest activity first; views and filters combine. */
+export async function listConversations(
+  ctx: AppContext,
+  actor: Actor,
+  query: ListConversationsInput,
+): Promise<Page<ConversationSummary>> {
+  const limit = query.limit ?? PAGE_DEFAULT;
+  let after: { at: Date; id: number } | null = null;
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, ["t", "n"]) as [string, number];
+    after = { at: new Date(at), id };
+  }
+  const filters: ConversationFilters = {};
+  if (query.assigneeId !== undefined) filters.assigneeId = query.assigneeId;
+  if (query.view === "mine") {
+    if (actor.userId === null) throw new AppError("forbidden");
+    // "Mine" together with another assignee, or "unassigned" with any, matches nothing.
+    if (query.assigneeId !== undefined && query.assigneeId !== actor.userId) return EMPTY_PAGE;
+    filters.assigneeId = actor.userId;
+  }
+  if (query.view === "unassigned") {
+    if (query.assigneeId !== undefined) return EMPTY_PAGE;
+    filters.assigneeId = null;
+  }
+  if (query.status !== undefined) filters.status = query.status;
+  if (query.teamId !== undefined) filters.teamId = query.teamId;
+  if (query.contactId !== undefined) filters.contactId = query.contactId;
+  if (query.tag !== undefined) filters.tag = normalizeTag(query.tag);
+  const rows = await listConversationRows(ctx.db, actor.accountId, filters, { after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(presentSummary),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor([last.last_message_at.toISOString(), last.id]) : null,
+  };
+}
+
+/** The conversations of one contact, newest activity first; 404 for a contact not in the account. */
+export async function listContactConversations(
+  ctx: AppContext,
+  actor: Actor,
+  contactId: number,
+  query: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<ConversationSummary>> {
+  await getContact(ctx.db, actor.accountId, contactId);
+  return listConversations(ctx, actor, { ...query, contactId });
+}
+
+/** Solved and closed conversations are counted up to this many. */
+export const COUNT_CAP = 10_000;
+
+/**
+ * Inbox badge numbers: unsolved conversations that are mine, unassigned and
+ * all, and every status. Unsolved statuses are exact; solved and closed are
+ * counted up to COUNT_CAP (a value equal to `cap` means at least that many).
+ */
+export async function conversationCounts(
+  ctx: AppContext,
+  actor: Actor & { userId: number },
+): Promise<ConversationCounts> {
+  const unsolved = await countUnsolved(ctx.db, actor.accountId, actor.userId, UNSOLVED_STATUSES);
+  const byStatus = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, 0])) as Record<
+    ConversationStatus,
+    number
+  >;
+  let mine = 0;
+  let unassigned = 0;
+  for (const row of unsolved) {
+    byStatus[row.status as ConversationStatus] = row.all;
+    mine += row.mine;
+    unassigned += row.unassigned;
+  }
+  for (const status of ["solved", "closed"] as const) {
+    byStatus[status] = await countStatusUpTo(ctx.db, actor.accountId, status, COUNT_CAP);
+  }
+  const all = UNSOLVED_STATUSES.reduce((sum, s) => sum + byStatus[s], 0);
+  return { mine, unassigned, all, byStatus, cap: COUNT_CAP };
+}
+
+/** The timeline of a conversation: its events oldest first, with the actors' names. */
+export async function conversationEvents(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+): Promise<{ items: AuditEvent[] }> {
+  const row = await findConversation(ctx.db, actor.accountId, id);
+  if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+  const rows = await subjectEvents(ctx.db, actor.accountId, "conversation", id, 500);
+  return { items: rows.map(presentEvent) };
+}

@@ -1,0 +1,99 @@
+import type { Message, MessageKind, Page } from "@khidma/contracts";
+import type { AppContext } from "../../app";
+import type { Executor } from "../../platform/db";
+import { AppError } from "../../platform/errors";
+import { type Actor, recordEvent } from "../../platform/events";
+import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
+import { searchDocument } from "../../platform/text";
+import { notifyUsers } from "../notifications/notifications.service";
+import { presentMessage } from "./conversations.presenter";
+import { type ConversationChanges, findConversation, updateConversationRow } from "./conversations.repo";
+import { parseMentions, previewOf } from "./conversations.rules";
+import { findMessage, insertMessage, listMessageRows, mentionableUsers } from "./messages.repo";
+
+/** The active users of the account a note mentions, by composer markup or by @localpart. */
+export async function resolveMentions(db: Executor, accountId: number, body: string): Promise<number[]> {
+  const { ids, localParts } = parseMentions(body);
+  const users = await mentionableUsers(db, accountId, ids, localParts);
+  return users.map((u) => u.id);
+}
+
+/**
+ * Adds an agent's reply or internal note to a conversation. A reply moves a
+ * new conversation to open and becomes the inbox preview; a note changes
+ * neither and notifies the agents it mentions.
+ */
+export async function addMessage(
+  ctx: AppContext,
+  actor: Actor,
+  conversationId: number,
+  input: { body: string; kind: Exclude<MessageKind, "inbound"> },
+): Promise<Message> {
+  const body = input.body.trim();
+  if (!body) throw new AppError("validation_failed", { detail: "validation.blank" });
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await findConversation(tx, actor.accountId, conversationId, { forUpdate: true });
+    if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+    const at = ctx.clock.now();
+    const mentions = input.kind === "note" ? await resolveMentions(tx, actor.accountId, body) : [];
+    const messageId = await insertMessage(tx, actor.accountId, {
+      conversationId,
+      kind: input.kind,
+      body,
+      authorUserId: actor.userId,
+      authorContactId: null,
+      mentions,
+      search: searchDocument(body),
+      at,
+    });
+    const set: ConversationChanges = { message_count: row.message_count + 1, updated_at: at };
+    if (input.kind === "reply") {
+      set.preview = previewOf(body);
+      set.last_message_at = at;
+      if (row.status === "new") {
+        set.status = "open";
+        set.solved_at = null;
+      }
+    }
+    await updateConversationRow(tx, actor.accountId, conversationId, set);
+    await recordEvent(tx, actor, {
+      type: "message.created",
+      subjectType: "message",
+      subjectId: messageId,
+      after: { conversationId, kind: input.kind, mentions },
+      at,
+    });
+    if (set.status) {
+      await recordEvent(tx, actor, {
+        type: "conversation.updated",
+        subjectType: "conversation",
+        subjectId: conversationId,
+        before: { status: row.status },
+        after: { status: set.status },
+        at,
+      });
+    }
+    await notifyUsers(tx, actor, { kind: "mention", userIds: mentions, conversationId, messageId, at });
+    return presentMessage(await findMessage(tx, actor.accountId, messageId));
+  });
+}
+
+/** The messages of a conversation, oldest first; 404 when it is not in the account. */
+export async function listMessages(
+  ctx: AppContext,
+  actor: Actor,
+  conversationId: number,
+  query: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<Message>> {
+  const limit = query.limit ?? PAGE_DEFAULT;
+  const afterId = query.cursor ? (decodeCursor(query.cursor, ["n"])[0] as number) : null;
+  const row = await findConversation(ctx.db, actor.accountId, conversationId);
+  if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+  const rows = await listMessageRows(ctx.db, actor.accountId, conversationId, { afterId, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(presentMessage),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null,
+  };
+}

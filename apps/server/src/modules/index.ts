@@ -1,0 +1,28 @@
+import type { FastifyInstance } from "fastify";
+import { registerApiTokensRoutes } from "./api-tokens/api-tokens.routes";
+import { registerAuditRoutes } from "./audit/audit.routes";
+import { registerAuthRoutes } from "./auth/auth.routes";
+import { registerContactsRoutes } from "./contacts/contacts.routes";
+import { registerConversationsRoutes } from "./conversations/conversations.routes";
+import { registerInvitationsRoutes } from "./invitations/invitations.routes";
+import { registerNotificationsRoutes } from "./notifications/notifications.routes";
+import { registerSearchRoutes } from "./search/search.routes";
+import { registerTeamsRoutes } from "./teams/teams.routes";
+import { registerUsersRoutes } from "./users/users.routes";
+
+/** A module registers its routes on the /api/v1 scope. */
+export type ModuleRegistrar = (api: FastifyInstance) => Promise<void>;
+
+/** Every module of the API, in registration order. Add one line per module. */
+export const modules: ModuleRegistrar[] = [
+  registerAuthRoutes,
+  registerUsersRoutes,
+  registerInvitationsRoutes,
+  registerTeamsRoutes,
+  registerApiTokensRoutes,
+  registerAuditRoutes,
+  registerSearchRoutes,
+  registerContactsRoutes,
+  registerConversationsRoutes,
+  registerNotificationsRoutes,
+];

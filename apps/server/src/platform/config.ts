@@ -1,0 +1,51 @@
+import path from "node:path";
+
+/** Process configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  demo: boolean;
+  secret: string;
+  bodyLimit: number;
+  publicUrl: string | null;
+  role: "all" | "web" | "worker";
+  logLevel: string;
+  webDist: string | null;
+  /** Trust X-Forwarded-* from a proxy in front (client address for rate limits). */
+  trustProxy: boolean;
+  /** Fail answers of authenticated routes that ran no policy check (tests and development). */
+  policyGuard: boolean;
+}
+
+/** Reads configuration from an environment map (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const role = env.KHIDMA_ROLE ?? "all";
+  if (role !== "all" && role !== "web" && role !== "worker") {
+    throw new Error(`KHIDMA_ROLE must be all, web or worker (got "${role}")`);
+  }
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number (got "${env.PORT}")`);
+  }
+  return {
+    port,
+    host: env.HOST ?? "0.0.0.0",
+    dataDir: path.resolve(env.DATA_DIR ?? "./data"),
+    databaseUrl: env.DATABASE_URL || null,
+    adminEmail: env.KHIDMA_ADMIN_EMAIL || null,
+    adminPassword: env.KHIDMA_ADMIN_PASSWORD || null,
+    demo: env.KHIDMA_DEMO !== "0",
+    secret: env.KHIDMA_SECRET ?? "",
+    bodyLimit: Number(env.KHIDMA_BODY_LIMIT ?? 1024 * 1024),
+    publicUrl: env.KHIDMA_PUBLIC_URL || null,
+    role,
+    logLevel: env.LOG_LEVEL ?? "info",
+    webDist: env.KHIDMA_WEB_DIST || null,
+    trustProxy: env.KHIDMA_TRUST_PROXY === "1" || env.KHIDMA_TRUST_PROXY === "true",
+    policyGuard: env.KHIDMA_POLICY_GUARD === "1" || env.KHIDMA_POLICY_GUARD === "true",
+  };
+}

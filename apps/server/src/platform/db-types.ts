@@ -1,0 +1,165 @@
+import type { ColumnType, Generated } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+type Tsvector = ColumnType<string, string | undefined, string>;
+
+/** Row types of every table, for Kysely. Keep in step with migrations/. */
+export interface Database {
+  accounts: {
+    id: Generated<number>;
+    name: string;
+    default_language: Generated<string>;
+    conversation_seq: Generated<number>;
+    created_at: TimestampDefault;
+  };
+  users: {
+    account_id: number;
+    id: Generated<number>;
+    email: string;
+    name: string;
+    role: string;
+    password_hash: string;
+    language: string | null;
+    totp_secret: string | null;
+    totp_enabled: Generated<boolean>;
+    totp_pending_secret: string | null;
+    /** The time step of the last authenticator code accepted; a code is good once. */
+    totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+    disabled_at: Timestamp | null;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+  };
+  login_identities: { email: string; account_id: number; user_id: number };
+  login_throttle: {
+    key: string;
+    failures: Generated<number>;
+    window_start: Timestamp;
+    locked_until: Timestamp | null;
+  };
+  sessions: {
+    account_id: number;
+    token_hash: string;
+    user_id: number;
+    csrf_token: string;
+    user_agent: string | null;
+    ip: string | null;
+    created_at: TimestampDefault;
+    last_seen_at: TimestampDefault;
+    expires_at: Timestamp;
+  };
+  api_tokens: {
+    account_id: number;
+    id: Generated<number>;
+    user_id: number;
+    name: string;
+    token_hash: string;
+    prefix: string;
+    last_used_at: Timestamp | null;
+    revoked_at: Timestamp | null;
+    created_at: TimestampDefault;
+  };
+  teams: { account_id: number; id: Generated<number>; name: string; created_at: TimestampDefault };
+  team_members: { account_id: number; team_id: number; user_id: number };
+  invitations: {
+    account_id: number;
+    id: Generated<number>;
+    email: string;
+    name: string | null;
+    role: string;
+    token_hash: string;
+    invited_by: number | null;
+    expires_at: Timestamp;
+    accepted_at: Timestamp | null;
+    revoked_at: Timestamp | null;
+    created_at: TimestampDefault;
+  };
+  contacts: {
+    account_id: number;
+    id: Generated<number>;
+    name: string;
+    language: string | null;
+    company: string | null;
+    attributes: Json;
+    search_text: Generated<string>;
+    search_tsv: Tsvector;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+  };
+  contact_identifiers: {
+    account_id: number;
+    kind: "email" | "phone";
+    value: string;
+    contact_id: number;
+    position: Generated<number>;
+  };
+  conversations: {
+    account_id: number;
+    id: Generated<number>;
+    number: number;
+    subject: string;
+    status: Generated<string>;
+    priority: Generated<string>;
+    type: string | null;
+    channel: string;
+    language: string | null;
+    contact_id: number;
+    assignee_id: number | null;
+    team_id: number | null;
+    tags: ColumnType<string[], string[] | undefined, string[]>;
+    preview: Generated<string>;
+    message_count: Generated<number>;
+    last_message_at: TimestampDefault;
+    solved_at: Timestamp | null;
+    search_text: Generated<string>;
+    search_tsv: Tsvector;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+  };
+  messages: {
+    account_id: number;
+    id: Generated<number>;
+    conversation_id: number;
+    kind: string;
+    body: string;
+    author_user_id: number | null;
+    author_contact_id: number | null;
+    mentions: ColumnType<number[], number[] | undefined, number[]>;
+    search_text: Generated<string>;
+    search_tsv: Tsvector;
+    created_at: TimestampDefault;
+  };
+  notifications: {
+    account_id: number;
+    id: Generated<number>;
+    user_id: number;
+    kind: string;
+    conversation_id: number;
+    message_id: number | null;
+    actor_user_id: number | null;
+    read_at: Timestamp | null;
+    created_at: TimestampDefault;
+  };
+  events: {
+    account_id: number;
+    id: Generated<number>;
+    actor_user_id: number | null;
+    actor_token_id: number | null;
+    type: string;
+    subject_type: string;
+    subject_id: number | null;
+    before: Json | null;
+    after: Json | null;
+    created_at: TimestampDefault;
+  };
+  idempotency_keys: {
+    account_id: number;
+    key: string;
+    user_id: number;
+    request_hash: string;
+    status_code: number | null;
+    response: Json | null;
+    created_at: TimestampDefault;
+  };
+}

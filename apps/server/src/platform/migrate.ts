@@ -1,0 +1,32 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import * as m0001 from "../migrations/0001_init";
+import * as m0002 from "../migrations/0002_inbox_indexes";
+import * as m0003 from "../migrations/0003_totp_last_step";
+
+const migrations: Record<string, Migration> = {
+  "0001_init": m0001,
+  "0002_inbox_indexes": m0002,
+  "0003_totp_last_step": m0003,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/**
+ * Applies pending migrations, forward only. Kysely's migrator holds a
+ * PostgreSQL advisory lock while it runs, so several nodes may start at once.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(),
+    migrationTableName: "khidma_migrations",
+    migrationLockTableName: "khidma_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

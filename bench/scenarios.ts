@@ -1,0 +1,302 @@
+import { cpuMs } from "./child-process";
+import type { Sentence } from "./corpus";
+import { type BenchRequest, type LoadResult, merge, requestJson, runLoad } from "./load-generator";
+import { describe, fmt, type Row, say, verdict } from "./report";
+
+/** Everything a scenario needs: where the servers are, who to be, how hard to push. */
+export interface BenchContext {
+  api: string;
+  floor: string;
+  /** Process ids of the two servers, to read the CPU time each request costs. */
+  pids: { api: number; floor: number };
+  tokens: { small: string; large: string; write: string };
+  accounts: { small: number; large: number; floor: number };
+  sizes: { small: number; large: number };
+  concurrency: number;
+  latencyConcurrency: number;
+  durationMs: number;
+  /** Shorter runs for the many latency measurements of (b) and (c). */
+  latencyDurationMs: number;
+  warmupMs: number;
+  sentences: Sentence[];
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+function load(ctx: BenchContext, base: string, next: (n: number) => BenchRequest, concurrency?: number) {
+  return runLoad({
+    baseUrl: base,
+    concurrency: concurrency ?? ctx.concurrency,
+    durationMs: concurrency === undefined ? ctx.durationMs : ctx.latencyDurationMs,
+    warmupMs: ctx.warmupMs,
+    next,
+  });
+}
+
+/** A load run with the CPU time the server process spent per recorded request. */
+async function measured(
+  pid: number,
+  run: () => Promise<LoadResult>,
+): Promise<LoadResult & { cpuPerRequest: number }> {
+  const before = cpuMs(pid);
+  const r = await run();
+  // The warm-up requests cost CPU too: divide by every request the run sent.
+  return { ...r, cpuPerRequest: (cpuMs(pid) - before) / Math.max(1, r.sent) };
+}
+
+function reportRun(label: string, r: LoadResult): void {
+  say(`  ${label}: ${describe(r)}${r.firstError ? ` — first error: ${r.firstError}` : ""}`);
+}
+
+/** (a) Creating a conversation and reading an inbox page, against the floor, at fixed concurrency. */
+export async function benchThroughput(ctx: BenchContext): Promise<Row[]> {
+  say(`(a) throughput at concurrency ${ctx.concurrency}, ${ctx.durationMs / 1000} s each`);
+  const pick = (n: number) => ctx.sentences[(n * 7919) % ctx.sentences.length]!;
+  const floorPost = await measured(ctx.pids.floor, () =>
+    load(ctx, ctx.floor, (n) => {
+      const s = pick(n);
+      return { method: "POST", path: "/floor/conversations", body: { subject: s.subject, body: s.body } };
+    }),
+  );
+  reportRun("floor POST", floorPost);
+  const apiPost = await measured(ctx.pids.api, () =>
+    load(ctx, ctx.api, (n) => {
+      const s = pick(n);
+      // A few thousand returning customers: most requests find the contact, some create it.
+      const who = n % 5000;
+      return {
+        method: "POST",
+        path: "/api/v1/conversations",
+        headers: bearer(ctx.tokens.write),
+        body: {
+          subject: s.subject,
+          contact: { name: `Customer ${who}`, email: `customer${who}@example.org` },
+          body: s.body,
+          language: s.lang,
+          channel: "api",
+        },
+      };
+    }),
+  );
+  reportRun("Khidma POST /api/v1/conversations", apiPost);
+
+  const floorGet = await measured(ctx.pids.floor, () =>
+    load(ctx, ctx.floor, () => ({
+      method: "GET",
+      path: `/floor/conversations?account=${ctx.accounts.small}`,
+    })),
+  );
+  reportRun("floor GET page", floorGet);
+  const apiGet = await measured(ctx.pids.api, () =>
+    load(ctx, ctx.api, () => ({
+      method: "GET",
+      path: "/api/v1/conversations?view=all&limit=25",
+      headers: bearer(ctx.tokens.small),
+    })),
+  );
+  reportRun("Khidma GET /api/v1/conversations", apiGet);
+
+  const rows: Row[] = [];
+  for (const [id, what, api, floor] of [
+    ["a1", "create a conversation (POST)", apiPost, floorPost],
+    ["a2", `inbox page (GET, ${ctx.sizes.small.toLocaleString("en")} conversations)`, apiGet, floorGet],
+  ] as const) {
+    const ratio = api.rps / floor.rps;
+    rows.push({
+      id,
+      what,
+      value: describe(api),
+      floor: describe(floor),
+      ratio:
+        `${fmt(ratio, 2)} (req/s); p95 ${fmt(api.p95 / floor.p95, 2)}× floor; ` +
+        `server CPU ${fmt(api.cpuPerRequest, 2)} vs ${fmt(floor.cpuPerRequest, 2)} ms/request`,
+      target: "req/s ≥ 0.5× floor",
+      met: api.errors ? "no" : verdict(ratio, { atLeast: 0.5 }),
+    });
+  }
+  return rows;
+}
+
+/** Walks an inbox through its cursors to `depth` rows and returns the cursor found there. */
+async function cursorAt(
+  base: string,
+  pathOf: (cursor: string | null) => string,
+  headers: Record<string, string>,
+  depth: number,
+) {
+  let cursor: string | null = null;
+  for (let seen = 0; seen < depth; seen += 100) {
+    const res: { status: number; body: { nextCursor?: string | null } } = await requestJson(base, {
+      method: "GET",
+      path: pathOf(cursor),
+      headers,
+    });
+    if (res.status !== 200 || !res.body.nextCursor) throw new Error(`paging failed: ${res.status}`);
+    cursor = res.body.nextCursor;
+  }
+  return cursor ?? "";
+}
+
+/** (b) Inbox page latency with the small and the large account: first page, a deep page, a status filter. */
+export async function benchScale(ctx: BenchContext): Promise<Row[]> {
+  const c = ctx.latencyConcurrency;
+  say(`(b) inbox pages at ${ctx.sizes.small} and ${ctx.sizes.large} conversations, concurrency ${c}`);
+  const depth = Math.min(5000, ctx.sizes.small - 100);
+  const kinds = [
+    { key: "first", label: "first page", api: "", floor: "" },
+    { key: "deep", label: `page after ${depth.toLocaleString("en")} rows (cursor)`, api: "", floor: "" },
+    { key: "status", label: "status=open filter", api: "&status=open", floor: "&status=open" },
+  ];
+  const cursors: Record<string, { api: string; floor: string }> = {};
+  for (const size of ["small", "large"] as const) {
+    cursors[size] = {
+      api: await cursorAt(
+        ctx.api,
+        (cur) => `/api/v1/conversations?view=all&limit=100${cur ? `&cursor=${cur}` : ""}`,
+        bearer(ctx.tokens[size]),
+        depth,
+      ),
+      floor: await cursorAt(
+        ctx.floor,
+        (cur) => `/floor/conversations?account=${ctx.accounts[size]}&limit=100${cur ? `&cursor=${cur}` : ""}`,
+        {},
+        depth,
+      ),
+    };
+  }
+  // Two rounds, sizes alternating, pooled: drift on a shared machine then
+  // weighs on both sizes alike instead of on whichever ran second.
+  const runs: Record<string, { api: LoadResult[]; floor: LoadResult[] }> = {};
+  const half = { ...ctx, latencyDurationMs: ctx.latencyDurationMs / 2 };
+  for (let round = 0; round < 2; round++) {
+    for (const kind of kinds) {
+      for (const size of ["small", "large"] as const) {
+        const token = ctx.tokens[size];
+        const account = ctx.accounts[size];
+        const apiQuery = kind.key === "deep" ? `&cursor=${cursors[size]!.api}` : kind.api;
+        const floorQuery = kind.key === "deep" ? `&cursor=${cursors[size]!.floor}` : kind.floor;
+        const floor = await load(
+          half,
+          ctx.floor,
+          () => ({ method: "GET", path: `/floor/conversations?account=${account}${floorQuery}` }),
+          c,
+        );
+        const api = await load(
+          half,
+          ctx.api,
+          () => ({
+            method: "GET",
+            path: `/api/v1/conversations?view=all&limit=25${apiQuery}`,
+            headers: bearer(token),
+          }),
+          c,
+        );
+        const key = `${size}:${kind.key}`;
+        runs[key] ??= { api: [], floor: [] };
+        runs[key].api.push(api);
+        runs[key].floor.push(floor);
+      }
+    }
+  }
+  const results: Record<string, { api: LoadResult; floor: LoadResult }> = {};
+  for (const [key, r] of Object.entries(runs)) {
+    results[key] = { api: merge(r.api), floor: merge(r.floor) };
+    reportRun(`${key}: Khidma`, results[key].api);
+    reportRun(`${key}: floor`, results[key].floor);
+  }
+
+  const rows: Row[] = [];
+  let i = 1;
+  for (const kind of kinds) {
+    const small = results[`small:${kind.key}`]!;
+    const large = results[`large:${kind.key}`]!;
+    for (const [size, r] of [
+      [ctx.sizes.small, small],
+      [ctx.sizes.large, large],
+    ] as const) {
+      rows.push({
+        id: `b${i++}`,
+        what: `${kind.label}, ${size.toLocaleString("en")} conversations`,
+        value: `p95 ${fmt(r.api.p95)} ms (p50 ${fmt(r.api.p50)})`,
+        floor: `p95 ${fmt(r.floor.p95)} ms`,
+        ratio: `${fmt(r.api.p95 / r.floor.p95, 2)}× floor`,
+        target: "",
+        met: r.api.errors ? "no" : "",
+      });
+    }
+    const growth = large.api.p95 / small.api.p95;
+    rows.push({
+      id: `b${i++}`,
+      what: `${kind.label}: p95 at ${ctx.sizes.large.toLocaleString("en")} ÷ at ${ctx.sizes.small.toLocaleString("en")}`,
+      value: fmt(growth, 2),
+      floor: fmt(large.floor.p95 / small.floor.p95, 2),
+      ratio: "",
+      target: "≤ 1.5",
+      met: verdict(growth, { atMost: 1.5 }),
+    });
+  }
+  return rows;
+}
+
+/** Search queries: Arabic and English, whole words, a folded variant and partial words. */
+export const SEARCH_QUERIES: { q: string; note: string }[] = [
+  { q: "بطاقتي", note: "Arabic word (my card)" },
+  { q: "التحويل", note: "Arabic word (the transfer)" },
+  { q: "استرداد المبلغ", note: "Arabic two words (refund the amount)" },
+  { q: "البطاقة", note: "Arabic, taa marbuta folded" },
+  { q: "تحوي", note: "Arabic partial word" },
+  { q: "card", note: "English word" },
+  { q: "exchange rate", note: "English two words" },
+  { q: "verif", note: "English partial word" },
+  { q: "محمد", note: "contact name" },
+];
+
+/** (c) Search latency over the large account, one load run per query. */
+export async function benchSearch(ctx: BenchContext): Promise<Row[]> {
+  const c = ctx.latencyConcurrency;
+  say(`(c) search over ${ctx.sizes.large} conversations and messages, concurrency ${c}`);
+  const rows: Row[] = [];
+  const all: number[] = [];
+  let i = 1;
+  for (const { q, note } of SEARCH_QUERIES) {
+    const query = encodeURIComponent(q);
+    const floor = await load(
+      ctx,
+      ctx.floor,
+      () => ({ method: "GET", path: `/floor/search?account=${ctx.accounts.large}&q=${query}` }),
+      c,
+    );
+    const api = await load(
+      ctx,
+      ctx.api,
+      () => ({
+        method: "GET",
+        path: `/api/v1/search?q=${query}&type=all`,
+        headers: bearer(ctx.tokens.large),
+      }),
+      c,
+    );
+    reportRun(`search "${q}": Khidma`, api);
+    reportRun(`search "${q}": floor`, floor);
+    all.push(api.p95);
+    rows.push({
+      id: `c${i++}`,
+      what: `search "${q}" — ${note}`,
+      value: `p95 ${fmt(api.p95)} ms (p50 ${fmt(api.p50)})`,
+      floor: `p95 ${fmt(floor.p95)} ms`,
+      ratio: `${fmt(api.p95 / floor.p95, 2)}× floor`,
+      target: "",
+      met: api.errors ? "no" : "",
+    });
+  }
+  rows.push({
+    id: `c${i}`,
+    what: "search: worst p95 of the queries",
+    value: `${fmt(Math.max(...all.filter(Number.isFinite)))} ms`,
+    floor: "",
+    ratio: "",
+    target: "",
+    met: "",
+  });
+  return rows;
+}

@@ -1,0 +1,199 @@
+/**
+ * Shared vocabulary of the Khidma API: enums and response shapes used by the
+ * server, the agent web app and the widget. Imports nothing from apps/.
+ */
+
+export const ROLES = ["owner", "admin", "supervisor", "agent"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CONVERSATION_STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CONVERSATION_TYPES = [
+  "question",
+  "complaint",
+  "technical",
+  "return",
+  "suggestion",
+  "sales",
+] as const;
+export type ConversationType = (typeof CONVERSATION_TYPES)[number];
+
+export const CHANNELS = ["web", "api"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const MESSAGE_KINDS = ["inbound", "reply", "note"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const LANGUAGES = ["ar", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const ERROR_CODES = [
+  "bad_request",
+  "validation_failed",
+  "invalid_json",
+  "payload_too_large",
+  "unsupported_media_type",
+  "unauthorized",
+  "invalid_credentials",
+  "totp_required",
+  "invalid_totp",
+  "csrf_failed",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "duplicate_contact",
+  "idempotency_conflict",
+  "invalid_cursor",
+  "invitation_invalid",
+  "too_many_requests",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface UserSummary {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  language: Language | null;
+  /** Present in GET /users: a disabled user cannot sign in and should not be offered for assignment. */
+  disabled?: boolean;
+}
+
+export interface Me extends UserSummary {
+  accountId: number;
+  accountName: string;
+  totpEnabled: boolean;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  memberIds: number[];
+}
+
+export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export interface Invitation {
+  id: number;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: InvitationStatus;
+  invitedBy: number | null;
+  expiresAt: string;
+  acceptedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  /** The first characters of the token, to recognise it; the full value is shown only once. */
+  prefix: string;
+  userId: number;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface Contact {
+  id: number;
+  name: string;
+  emails: string[];
+  phones: string[];
+  language: Language | null;
+  company: string | null;
+  attributes: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface ConversationSummary {
+  id: number;
+  number: number;
+  subject: string;
+  status: ConversationStatus;
+  priority: Priority;
+  type: ConversationType | null;
+  channel: Channel;
+  language: Language | null;
+  assigneeId: number | null;
+  teamId: number | null;
+  tags: string[];
+  contact: { id: number; name: string };
+  preview: string;
+  lastMessageAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  kind: MessageKind;
+  body: string;
+  authorUserId: number | null;
+  authorContactId: number | null;
+  authorName: string | null;
+  mentions: number[];
+  createdAt: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  actorUserId: number | null;
+  actorName: string | null;
+  type: string;
+  subjectType: string;
+  subjectId: number | null;
+  before: unknown;
+  after: unknown;
+  createdAt: string;
+}
+
+export interface Notification {
+  id: number;
+  kind: "mention" | "assigned";
+  conversationId: number;
+  conversationNumber: number;
+  actorName: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface SearchResults {
+  conversations: (ConversationSummary & { highlight: string | null })[];
+  contacts: Contact[];
+}
+
+export interface ConversationDetail extends ConversationSummary {
+  contactDetail: Contact;
+}
+
+/**
+ * GET /conversations/counts. mine, unassigned and all count unsolved
+ * conversations (new, open, pending, on hold). byStatus is exact for those;
+ * solved and closed are counted up to `cap` (a value equal to cap means at
+ * least that many).
+ */
+export interface ConversationCounts {
+  mine: number;
+  unassigned: number;
+  all: number;
+  byStatus: Record<ConversationStatus, number>;
+  cap: number;
+}
