@@ -20,7 +20,12 @@ function run(title, cmd, args, env = {}) {
 
 function vitest(title, args, env, name) {
   const file = path.join(out, `${name}.json`);
-  run(title, "npx", ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`], env);
+  run(
+    title,
+    "npx",
+    ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`],
+    env,
+  );
   try {
     const report = JSON.parse(readFileSync(file, "utf8"));
     totals.passed += report.numPassedTests;
@@ -45,5 +50,7 @@ if (run("build the web app", "npm", ["run", "build", "-w", "apps/web"])) {
 }
 rmSync(out, { recursive: true, force: true });
 
-process.stdout.write(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.stdout.write(
+  `\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+);
 process.exit(failed || totals.failed > 0 ? 1 : 0);
