@@ -4,6 +4,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string, string>;
 type Tsvector = ColumnType<string, string | undefined, string>;
+type NullableDefault<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 /** Row types of every table, for Kysely. Keep in step with migrations/. */
 export interface Database {
@@ -93,6 +94,9 @@ export interface Database {
     value: string;
     contact_id: number;
     position: Generated<number>;
+    /** Set when mail to this address bounced (a DSN came back). */
+    bounced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    bounce_reason: ColumnType<string | null, string | null | undefined, string | null>;
   };
   conversations: {
     account_id: number;
@@ -116,6 +120,11 @@ export interface Database {
     search_tsv: Tsvector;
     created_at: TimestampDefault;
     updated_at: TimestampDefault;
+    /** The email inbox a conversation arrived at or is answered from. */
+    inbox_id: ColumnType<number | null, number | null | undefined, number | null>;
+
+    /** The last message sequence number given out in this conversation. */
+    last_seq: Generated<number>;
   };
   messages: {
     account_id: number;
@@ -128,6 +137,98 @@ export interface Database {
     mentions: ColumnType<number[], number[] | undefined, number[]>;
     search_text: Generated<string>;
     search_tsv: Tsvector;
+    created_at: TimestampDefault;
+    /** Message-ID without angle brackets: the dedupe key of email in and out (unique per account). */
+    email_message_id: NullableDefault<string>;
+    email_in_reply_to: NullableDefault<string>;
+    email_references: ColumnType<string[], string[] | undefined, string[]>;
+    /** From, To, Cc, Reply-To, subject and the inbound classification of an email. */
+    email_meta: ColumnType<unknown, string | null | undefined, string | null>;
+    /** Sanitised HTML of the visible part. */
+    html: NullableDefault<string>;
+    quoted_text: NullableDefault<string>;
+    quoted_html: NullableDefault<string>;
+    /** queued | sent | failed, for outgoing email. */
+    delivery_state: NullableDefault<string>;
+    delivery_error: NullableDefault<string>;
+    delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+    /** The sender's id of a chat message: a retry with the same id is not stored twice. */
+    client_id: ColumnType<string | null, string | null | undefined, string | null>;
+    /** Order of the message in its conversation, from 1 with no gaps. */
+    seq: number;
+  };
+  inboxes: {
+    account_id: number;
+    id: Generated<number>;
+    channel: Generated<string>;
+    name: string;
+    /** Lower case; unique among active inboxes of all accounts. */
+    address: string;
+    signature: string | null;
+    auto_ack: Generated<boolean>;
+    /** {host, port, secure, user, passwordEnc} */
+    smtp: ColumnType<unknown, string | null | undefined, string | null>;
+    /** {host, port, secure, user, passwordEnc, mailbox} */
+    imap: ColumnType<unknown, string | null | undefined, string | null>;
+    /** {uidValidity, lastUid, lastError, lastPollAt} */
+    imap_state: ColumnType<unknown, string | null | undefined, string | null>;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+    disabled_at: Timestamp | null;
+  };
+  attachments: {
+    account_id: number;
+    id: Generated<number>;
+    conversation_id: number;
+    message_id: number | null;
+    filename: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    storage_key: string;
+    /** Content-ID without angle brackets, for cid: inline images. */
+    content_id: string | null;
+    inline: Generated<boolean>;
+    created_at: TimestampDefault;
+  };
+  widgets: {
+    account_id: number;
+    id: Generated<number>;
+    public_key: string;
+    name: string;
+    color: Generated<string>;
+    /** {ar, en} greeting texts. */
+    greeting: Json;
+    position: Generated<string>;
+    /** {name, email, phone}: off | optional | required each. */
+    prechat: Json;
+    /** {timezone, days: [{day, open, close}]}; null is always open. */
+    business_hours: ColumnType<unknown, string | null | undefined, string | null>;
+    offline_mode: Generated<string>;
+    allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+    /** The HMAC key of identity verification, encrypted when a key is configured. */
+    identity_secret: string;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+  };
+  visitors: {
+    account_id: number;
+    id: Generated<number>;
+    widget_id: number;
+    contact_id: number | null;
+    conversation_id: number | null;
+    token_hash: string;
+    expires_at: Timestamp;
+    last_read_seq: Generated<number>;
+    agent_read_seq: Generated<number>;
+    created_at: TimestampDefault;
+    last_seen_at: TimestampDefault;
+  };
+  chat_identities: {
+    account_id: number;
+    external_id: string;
+    contact_id: number;
     created_at: TimestampDefault;
   };
   notifications: {
