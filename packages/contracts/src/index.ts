@@ -22,7 +22,7 @@ export const CONVERSATION_TYPES = [
 ] as const;
 export type ConversationType = (typeof CONVERSATION_TYPES)[number];
 
-export const CHANNELS = ["web", "api", "email", "chat"] as const;
+export const CHANNELS = ["web", "api", "email"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const MESSAGE_KINDS = ["inbound", "reply", "note"] as const;
@@ -151,10 +151,6 @@ export interface Message {
   authorName: string | null;
   mentions: number[];
   createdAt: string;
-  /** Order in the conversation, from 1; a chat client asks for what came after the last one it saw. */
-  seq: number;
-  /** The chat client's id of a message it sent. */
-  clientId: string | null;
 }
 
 export interface AuditEvent {

@@ -122,9 +122,6 @@ export interface Database {
     updated_at: TimestampDefault;
     /** The email inbox a conversation arrived at or is answered from. */
     inbox_id: ColumnType<number | null, number | null | undefined, number | null>;
-
-    /** The last message sequence number given out in this conversation. */
-    last_seq: Generated<number>;
   };
   messages: {
     account_id: number;
@@ -152,11 +149,6 @@ export interface Database {
     delivery_state: NullableDefault<string>;
     delivery_error: NullableDefault<string>;
     delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-
-    /** The sender's id of a chat message: a retry with the same id is not stored twice. */
-    client_id: ColumnType<string | null, string | null | undefined, string | null>;
-    /** Order of the message in its conversation, from 1 with no gaps. */
-    seq: number;
   };
   inboxes: {
     account_id: number;
@@ -190,45 +182,6 @@ export interface Database {
     /** Content-ID without angle brackets, for cid: inline images. */
     content_id: string | null;
     inline: Generated<boolean>;
-    created_at: TimestampDefault;
-  };
-  widgets: {
-    account_id: number;
-    id: Generated<number>;
-    public_key: string;
-    name: string;
-    color: Generated<string>;
-    /** {ar, en} greeting texts. */
-    greeting: Json;
-    position: Generated<string>;
-    /** {name, email, phone}: off | optional | required each. */
-    prechat: Json;
-    /** {timezone, days: [{day, open, close}]}; null is always open. */
-    business_hours: ColumnType<unknown, string | null | undefined, string | null>;
-    offline_mode: Generated<string>;
-    allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
-    /** The HMAC key of identity verification, encrypted when a key is configured. */
-    identity_secret: string;
-    created_at: TimestampDefault;
-    updated_at: TimestampDefault;
-  };
-  visitors: {
-    account_id: number;
-    id: Generated<number>;
-    widget_id: number;
-    contact_id: number | null;
-    conversation_id: number | null;
-    token_hash: string;
-    expires_at: Timestamp;
-    last_read_seq: Generated<number>;
-    agent_read_seq: Generated<number>;
-    created_at: TimestampDefault;
-    last_seen_at: TimestampDefault;
-  };
-  chat_identities: {
-    account_id: number;
-    external_id: string;
-    contact_id: number;
     created_at: TimestampDefault;
   };
   notifications: {
