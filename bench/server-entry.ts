@@ -4,6 +4,7 @@ import { systemClock } from "../apps/server/src/platform/clock";
 import { loadConfig } from "../apps/server/src/platform/config";
 import { openDatabase } from "../apps/server/src/platform/db";
 import { migrateToLatest } from "../apps/server/src/platform/migrate";
+import { createHub } from "../apps/server/src/platform/realtime";
 
 /**
  * A stand-in for apps/server/src/main.ts, used by run.ts only when the real
@@ -14,11 +15,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(handle.db as never);
-  const ctx = { db: handle.db, clock: systemClock, config, dbKind: handle.kind };
+  const hub = await createHub({ redisUrl: config.redisUrl });
+  const ctx = { db: handle.db, clock: systemClock, config, dbKind: handle.kind, hub };
   const app = await buildApp(ctx, { logger: pino({ level: config.logLevel }) });
   await app.listen({ port: config.port, host: config.host });
   const stop = async () => {
     await app.close();
+    await hub.close();
     await handle.close();
     process.exit(0);
   };

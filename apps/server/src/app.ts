@@ -6,6 +6,7 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -22,14 +23,17 @@ import { AppError, statusOf } from "./platform/errors";
 import { pickLanguage, t } from "./platform/i18n";
 import { registerIdempotency } from "./platform/idempotency";
 import { registerPolicyGuard } from "./platform/policy-guard";
+import type { RealtimeHub } from "./platform/realtime";
 import { describeValidation, validatorCompiler } from "./platform/validation";
 
-/** What every module needs: the database, the clock and the configuration. */
+/** What every module needs: the database, the clock, the configuration and the live-update hub. */
 export interface AppContext {
   db: Db;
   clock: Clock;
   config: Config;
   dbKind: "pglite" | "postgres";
+  /** Live updates; publish only after the change commits (platform/realtime-publish.ts). */
+  hub: RealtimeHub;
 }
 
 declare module "fastify" {
@@ -56,6 +60,8 @@ export async function buildApp(
   app.decorateRequest("lang", "en");
 
   await app.register(cookie);
+  // Frames past 64 KiB close the socket (1009); sockets' own routes check sizes below that.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",

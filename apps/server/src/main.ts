@@ -8,6 +8,7 @@ import { DataDirLockedError } from "./platform/lock";
 import { createLogger } from "./platform/logging";
 import { startMaintenance } from "./platform/maintenance";
 import { migrateToLatest } from "./platform/migrate";
+import { createHub } from "./platform/realtime";
 
 /** Starts Khidma in the role given by KHIDMA_ROLE: web, worker or all (default). */
 async function main(): Promise<void> {
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(handle.db as never);
   if (applied.length) log.info({ migrations: applied }, "applied migrations");
 
-  const ctx = { db: handle.db, clock: systemClock, config, dbKind: handle.kind };
+  const hub = await createHub({ redisUrl: config.redisUrl, logger: log });
+  if (config.redisUrl) log.info("live updates shared through Redis");
+  const ctx = { db: handle.db, clock: systemClock, config, dbKind: handle.kind, hub };
   const created = await bootstrapFirstAccount(handle.db, config, log);
   if (created && config.demo) {
     await seedDemoData(ctx, created.accountId, created.userId);
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, "shutting down");
     for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, "stop failed"));
+    await hub.close().catch((err) => log.error({ err }, "realtime hub close failed"));
     await handle.close();
     process.exit(0);
   };

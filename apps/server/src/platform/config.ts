@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** Redis for live updates (and shared limits) across several nodes; in-process when null. */
+  redisUrl: string | null;
   adminEmail: string | null;
   adminPassword: string | null;
   demo: boolean;
@@ -36,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? "0.0.0.0",
     dataDir: path.resolve(env.DATA_DIR ?? "./data"),
     databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
     adminEmail: env.KHIDMA_ADMIN_EMAIL || null,
     adminPassword: env.KHIDMA_ADMIN_PASSWORD || null,
     demo: env.KHIDMA_DEMO !== "0",

@@ -7,6 +7,7 @@ import { type Clock, systemClock } from "../platform/clock";
 import { type Config, loadConfig } from "../platform/config";
 import { type DatabaseHandle, openDatabase } from "../platform/db";
 import { migrateToLatest } from "../platform/migrate";
+import { createHub } from "../platform/realtime";
 import { hashToken, makeAccountToken } from "../platform/tokens";
 
 /** A running app for integration tests, on PGlite in memory or on TEST_DATABASE_URL. */
@@ -21,7 +22,7 @@ export const testDatabase = process.env.TEST_DATABASE_URL ? "postgres" : "pglite
 
 /** Starts an app on a fresh in-memory PGlite, or on the PostgreSQL named by TEST_DATABASE_URL. */
 export async function createTestApp(
-  opts: { clock?: Clock; config?: Partial<Config> } = {},
+  opts: { clock?: Clock; config?: Partial<Config>; redisUrl?: string | null } = {},
 ): Promise<TestApp> {
   const url = process.env.TEST_DATABASE_URL || null;
   const handle: DatabaseHandle = await openDatabase({ databaseUrl: url, dataDir: ":memory:", poolSize: 4 });
@@ -35,7 +36,15 @@ export async function createTestApp(
     policyGuard: true,
     ...opts.config,
   };
-  const ctx: AppContext = { db: handle.db, clock: opts.clock ?? systemClock, config, dbKind: handle.kind };
+  // In-process unless a test asks for Redis (opts.redisUrl, e.g. TEST_REDIS_URL).
+  const hub = await createHub({ redisUrl: opts.redisUrl ?? null });
+  const ctx: AppContext = {
+    db: handle.db,
+    clock: opts.clock ?? systemClock,
+    config,
+    dbKind: handle.kind,
+    hub,
+  };
   const app = await buildApp(ctx);
   await app.ready();
   return {
@@ -43,6 +52,7 @@ export async function createTestApp(
     ctx,
     close: async () => {
       await app.close();
+      await hub.close();
       await handle.close();
     },
   };

@@ -1,0 +1,56 @@
+import type { ConversationSummary, Message } from "@khidma/contracts";
+import { accountRoom, conversationRoom, type RealtimeHub, type RealtimeMessage, userRoom } from "./realtime";
+
+/** A live update and the rooms it goes to. */
+export interface Outgoing {
+  rooms: string[];
+  message: RealtimeMessage;
+}
+
+/** What publishing needs from the app context. */
+export interface PublishContext {
+  hub: RealtimeHub;
+  log?: { warn(obj: object, msg?: string): void } | undefined;
+}
+
+/**
+ * Publishes live updates of a change that has committed. Call it right after
+ * `transaction().execute()` resolves, never inside the transaction: a
+ * rolled-back change must not be announced, and sockets that refetch on an
+ * event must find the committed row. Publishing never fails the request: a
+ * lost live update is repaired by the clients' refetch on reconnect.
+ */
+export function publishAfterCommit(ctx: PublishContext, outgoing: Outgoing[]): void {
+  for (const { rooms, message } of outgoing) {
+    for (const room of rooms) {
+      ctx.hub.publish(room, message).catch((err: unknown) => {
+        ctx.log?.warn({ err, room, type: message.type }, "live update not published");
+      });
+    }
+  }
+}
+
+/** A new message (notes included), to the account and the conversation rooms. */
+export function messageCreated(accountId: number, conversationId: number, message: Message): Outgoing {
+  return {
+    rooms: [accountRoom(accountId), conversationRoom(accountId, conversationId)],
+    message: { type: "message.created", accountId, data: { conversationId, message } },
+  };
+}
+
+/** A new or changed conversation, as the inbox list shows it. */
+export function conversationChanged(
+  accountId: number,
+  conversation: ConversationSummary,
+  type: "conversation.created" | "conversation.updated" = "conversation.updated",
+): Outgoing {
+  return {
+    rooms: [accountRoom(accountId), conversationRoom(accountId, conversation.id)],
+    message: { type, accountId, data: { conversation } },
+  };
+}
+
+/** Something for one user only (a notification, a presence change of their own). */
+export function toUser(accountId: number, userId: number, type: string, data: unknown): Outgoing {
+  return { rooms: [userRoom(accountId, userId)], message: { type, accountId, data } };
+}
