@@ -207,6 +207,24 @@ export interface Database {
     after: Json | null;
     created_at: TimestampDefault;
   };
+  jobs: {
+    account_id: number;
+    id: Generated<number>;
+    name: string;
+    payload: Json;
+    /** queued | running | done | dead */
+    state: Generated<string>;
+    attempts: Generated<number>;
+    max_attempts: Generated<number>;
+    /** When a queued job is due, or when a running job's lease ends. */
+    run_at: Timestamp;
+    locked_by: string | null;
+    last_error: string | null;
+    singleton_key: string | null;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+    finished_at: Timestamp | null;
+  };
   idempotency_keys: {
     account_id: number;
     key: string;

@@ -3,12 +3,14 @@ import * as m0001 from "../migrations/0001_init";
 import * as m0002 from "../migrations/0002_inbox_indexes";
 import * as m0003 from "../migrations/0003_totp_last_step";
 import * as m0004 from "../migrations/0004_email";
+import * as m0005 from "../migrations/0005_jobs";
 
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
   "0002_inbox_indexes": m0002,
   "0003_totp_last_step": m0003,
   "0004_email": m0004,
+  "0005_jobs": m0005,
 };
 
 class StaticProvider implements MigrationProvider {
