@@ -22,7 +22,7 @@ export const CONVERSATION_TYPES = [
 ] as const;
 export type ConversationType = (typeof CONVERSATION_TYPES)[number];
 
-export const CHANNELS = ["web", "api", "email"] as const;
+export const CHANNELS = ["web", "api", "email", "chat"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const MESSAGE_KINDS = ["inbound", "reply", "note"] as const;
@@ -151,6 +151,10 @@ export interface Message {
   authorName: string | null;
   mentions: number[];
   createdAt: string;
+  /** Order in the conversation, from 1; a chat client asks for what came after the last one it saw. */
+  seq: number;
+  /** The chat client's id of a message it sent. */
+  clientId: string | null;
 }
 
 export interface AuditEvent {
@@ -197,3 +201,97 @@ export interface ConversationCounts {
   byStatus: Record<ConversationStatus, number>;
   cap: number;
 }
+
+/** A pre-chat form field: not asked, optional or required. */
+export type WidgetFieldRule = "off" | "optional" | "required";
+
+/** Settings of a live-chat widget that its admin screen edits. */
+export interface WidgetSettings {
+  name: string;
+  /** #rrggbb */
+  color: string;
+  greeting: { ar: string; en: string };
+  /** Which side of the page the launcher sits on: start (left in English, right in Arabic) or end. */
+  position: "start" | "end";
+  prechat: { name: WidgetFieldRule; email: WidgetFieldRule; phone: WidgetFieldRule };
+  /** null: always open. Days are 0 (Sunday) to 6; open and close are "HH:MM". */
+  businessHours: { timezone: string; days: { day: number; open: string; close: string }[] } | null;
+  /** Outside business hours: take a message with an email address, or hide the launcher. */
+  offlineMode: "message" | "hidden";
+  /** Origins allowed to embed the widget (https://shop.example, https://*.example.com); empty allows any. */
+  allowedOrigins: string[];
+}
+
+/** A widget as the admin API returns it. */
+export interface Widget extends WidgetSettings {
+  id: number;
+  /** The public key the embed snippet carries. */
+  key: string;
+  snippet: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A widget with its identity-verification secret, shown only when created or regenerated. */
+export interface WidgetWithSecret extends Widget {
+  identitySecret: string;
+}
+
+/** What the widget script loads: looks and whether someone is there to answer. */
+export interface WidgetPublicConfig {
+  color: string;
+  greeting: { ar: string; en: string };
+  position: "start" | "end";
+  prechat: WidgetSettings["prechat"];
+  offlineMode: "message" | "hidden";
+  online: boolean;
+}
+
+/** A chat message as a visitor sees it (never an internal note). */
+export interface VisitorMessage {
+  id: number;
+  seq: number;
+  clientId: string | null;
+  from: "visitor" | "agent";
+  body: string;
+  authorName: string | null;
+  attachments: VisitorAttachment[];
+  createdAt: string;
+}
+
+/** A file a visitor sent, as the widget lists it. */
+export interface VisitorAttachment {
+  id: number;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/** A visitor's session with the widget. */
+export interface VisitorSession {
+  token: string;
+  expiresAt: string;
+  conversationId: number | null;
+  /** Whether the visitor gave the pre-chat details (or was identified by the host). */
+  known: boolean;
+  verified: boolean;
+  agentReadSeq: number;
+}
+
+/** Frames a visitor's socket sends. */
+export type ChatClientFrame =
+  | { type: "hello"; lastSeq: number }
+  | { type: "message"; clientId: string; body: string; attachmentIds?: number[] }
+  | { type: "typing"; typing: boolean }
+  | { type: "read"; seq: number }
+  | { type: "ping" };
+
+/** Frames the server sends to a visitor's socket. */
+export type ChatServerFrame =
+  | { type: "ready"; conversationId: number | null; lastSeq: number; agentReadSeq: number }
+  | { type: "ack"; clientId: string; seq: number; message: VisitorMessage }
+  | { type: "message"; message: VisitorMessage }
+  | { type: "typing"; name: string | null; typing: boolean }
+  | { type: "read"; seq: number }
+  | { type: "pong" }
+  | { type: "error"; code: string; message: string; clientId?: string; retryAfterMs?: number };

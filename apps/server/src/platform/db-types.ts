@@ -28,11 +28,21 @@ export interface Database {
     totp_pending_secret: string | null;
     /** The time step of the last authenticator code accepted; a code is good once. */
     totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+    /** Open conversations automatic assignment gives this agent at most; null: the account's default. */
+    capacity: ColumnType<number | null, number | null | undefined, number | null>;
     disabled_at: Timestamp | null;
     created_at: TimestampDefault;
     updated_at: TimestampDefault;
   };
   login_identities: { email: string; account_id: number; user_id: number };
+  routing_settings: {
+    account_id: number;
+    auto_assign: Generated<boolean>;
+    default_capacity: Generated<number>;
+    updated_at: TimestampDefault;
+  };
+  /** The last agent automatic assignment chose, per team (0: the whole account). */
+  routing_cursors: { account_id: number; team_id: number; last_user_id: Generated<number> };
   login_throttle: {
     key: string;
     failures: Generated<number>;
@@ -122,6 +132,9 @@ export interface Database {
     updated_at: TimestampDefault;
     /** The email inbox a conversation arrived at or is answered from. */
     inbox_id: ColumnType<number | null, number | null | undefined, number | null>;
+
+    /** The last message sequence number given out in this conversation. */
+    last_seq: Generated<number>;
   };
   messages: {
     account_id: number;
@@ -149,6 +162,11 @@ export interface Database {
     delivery_state: NullableDefault<string>;
     delivery_error: NullableDefault<string>;
     delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+    /** The sender's id of a chat message: a retry with the same id is not stored twice. */
+    client_id: ColumnType<string | null, string | null | undefined, string | null>;
+    /** Order of the message in its conversation, from 1 with no gaps. */
+    seq: number;
   };
   inboxes: {
     account_id: number;
@@ -182,6 +200,45 @@ export interface Database {
     /** Content-ID without angle brackets, for cid: inline images. */
     content_id: string | null;
     inline: Generated<boolean>;
+    created_at: TimestampDefault;
+  };
+  widgets: {
+    account_id: number;
+    id: Generated<number>;
+    public_key: string;
+    name: string;
+    color: Generated<string>;
+    /** {ar, en} greeting texts. */
+    greeting: Json;
+    position: Generated<string>;
+    /** {name, email, phone}: off | optional | required each. */
+    prechat: Json;
+    /** {timezone, days: [{day, open, close}]}; null is always open. */
+    business_hours: ColumnType<unknown, string | null | undefined, string | null>;
+    offline_mode: Generated<string>;
+    allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+    /** The HMAC key of identity verification, encrypted when a key is configured. */
+    identity_secret: string;
+    created_at: TimestampDefault;
+    updated_at: TimestampDefault;
+  };
+  visitors: {
+    account_id: number;
+    id: Generated<number>;
+    widget_id: number;
+    contact_id: number | null;
+    conversation_id: number | null;
+    token_hash: string;
+    expires_at: Timestamp;
+    last_read_seq: Generated<number>;
+    agent_read_seq: Generated<number>;
+    created_at: TimestampDefault;
+    last_seen_at: TimestampDefault;
+  };
+  chat_identities: {
+    account_id: number;
+    external_id: string;
+    contact_id: number;
     created_at: TimestampDefault;
   };
   notifications: {

@@ -4,6 +4,8 @@ import * as m0002 from "../migrations/0002_inbox_indexes";
 import * as m0003 from "../migrations/0003_totp_last_step";
 import * as m0004 from "../migrations/0004_email";
 import * as m0005 from "../migrations/0005_jobs";
+import * as m0006 from "../migrations/0006_realtime";
+import * as m0007 from "../migrations/0007_live_chat";
 
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   "0003_totp_last_step": m0003,
   "0004_email": m0004,
   "0005_jobs": m0005,
+  "0006_realtime": m0006,
+  "0007_live_chat": m0007,
 };
 
 class StaticProvider implements MigrationProvider {

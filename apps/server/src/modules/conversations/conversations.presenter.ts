@@ -53,6 +53,8 @@ export function presentMessage(row: MessageRow): Message {
     authorName: row.author_name,
     mentions: row.mentions,
     createdAt: row.created_at.toISOString(),
+    seq: row.seq,
+    clientId: row.client_id,
   };
 }
 

@@ -167,6 +167,8 @@ export const MessageSchema = Type.Object({
   authorName: nullable(Type.String()),
   mentions: Type.Array(Type.Integer()),
   createdAt: Timestamp,
+  seq: Type.Integer(),
+  clientId: nullable(Type.String()),
 });
 
 /** A page of messages, oldest first. */

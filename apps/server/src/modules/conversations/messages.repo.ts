@@ -12,9 +12,15 @@ export interface MessageRow {
   author_name: string | null;
   mentions: number[];
   created_at: Date;
+  seq: number;
+  client_id: string | null;
 }
 
-/** Inserts a message and returns its id. */
+/**
+ * Inserts a message and returns its id. It takes the conversation's next
+ * sequence number in the same transaction (the counter's row lock orders
+ * concurrent writers), so every message, notes included, gets one.
+ */
 export async function insertMessage(
   db: Executor,
   accountId: number,
@@ -27,8 +33,16 @@ export async function insertMessage(
     mentions: number[];
     search: { text: string; terms: string };
     at: Date;
+    clientId?: string | null | undefined;
   },
 ): Promise<number> {
+  const counter = await db
+    .updateTable("conversations")
+    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+    .where("account_id", "=", accountId)
+    .where("id", "=", values.conversationId)
+    .returning("last_seq")
+    .executeTakeFirstOrThrow();
   const row = await db
     .insertInto("messages")
     .values({
@@ -42,6 +56,8 @@ export async function insertMessage(
       search_text: values.search.text,
       search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
       created_at: values.at,
+      seq: counter.last_seq,
+      client_id: values.clientId ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -67,6 +83,8 @@ function selectMessages(db: Executor, accountId: number) {
       eb.fn.coalesce("u.name", "ct.name").as("author_name"),
       "m.mentions",
       "m.created_at",
+      "m.seq",
+      "m.client_id",
     ])
     .where("m.account_id", "=", accountId);
 }
