@@ -11,7 +11,12 @@ export interface Config {
   adminEmail: string | null;
   adminPassword: string | null;
   demo: boolean;
+  /** KHIDMA_SECRET: the key material for secrets at rest (mailbox passwords); see platform/crypto.ts. */
   secret: string;
+  /** SMTP_PORT: the built-in SMTP receiver's port; off when null. */
+  smtpPort: number | null;
+  /** KHIDMA_ATTACHMENT_LIMIT: the largest attachment stored, in bytes. */
+  attachmentLimit: number;
   bodyLimit: number;
   publicUrl: string | null;
   role: "all" | "web" | "worker";
@@ -43,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.KHIDMA_ADMIN_PASSWORD || null,
     demo: env.KHIDMA_DEMO !== "0",
     secret: env.KHIDMA_SECRET ?? "",
+    smtpPort: optionalPort(env.SMTP_PORT, "SMTP_PORT"),
+    attachmentLimit: positiveInt(env.KHIDMA_ATTACHMENT_LIMIT, 25 * 1024 * 1024, "KHIDMA_ATTACHMENT_LIMIT"),
     bodyLimit: Number(env.KHIDMA_BODY_LIMIT ?? 1024 * 1024),
     publicUrl: env.KHIDMA_PUBLIC_URL || null,
     role,
@@ -51,4 +58,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.KHIDMA_TRUST_PROXY === "1" || env.KHIDMA_TRUST_PROXY === "true",
     policyGuard: env.KHIDMA_POLICY_GUARD === "1" || env.KHIDMA_POLICY_GUARD === "true",
   };
+}
+
+function optionalPort(raw: string | undefined, name: string): number | null {
+  if (raw === undefined || raw === "") return null;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name} must be a port number (got "${raw}")`);
+  return port;
+}
+
+function positiveInt(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive whole number (got "${raw}")`);
+  return value;
 }

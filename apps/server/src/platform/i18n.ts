@@ -76,6 +76,12 @@ const en: Catalog = {
     "{field} contains a character that cannot be stored (a NUL character or half of a surrogate pair)",
   "validation.too_deep": "{field} nests objects or lists more than {limit} levels deep",
   "conflict.idempotency_running": "a request with this Idempotency-Key is still running; try again shortly",
+  "resource.inbox": "inbox",
+  "resource.attachment": "attachment",
+  "conflict.inbox_address_taken": "another inbox already receives mail at this address",
+  "conflict.secret_unavailable":
+    "mailbox passwords cannot be stored: set KHIDMA_SECRET, or give the server a writable DATA_DIR for its key",
+  "validation.inbox_settings": "{field} needs host and port",
 };
 
 const ar: Catalog = {
@@ -152,6 +158,12 @@ const ar: Catalog = {
   "validation.bad_text": "يحتوي {field} على محرف لا يمكن حفظه (المحرف NUL أو نصف زوج بديل في UTF-16)",
   "validation.too_deep": "يتداخل {field} في كائنات أو قوائم بأكثر من {limit} مستوى",
   "conflict.idempotency_running": "ما زال طلب بمفتاح Idempotency-Key هذا قيد التنفيذ؛ حاول بعد قليل",
+  "resource.inbox": "صندوق الوارد",
+  "resource.attachment": "المرفق",
+  "conflict.inbox_address_taken": "يستقبل صندوق وارد آخر البريد على هذا العنوان",
+  "conflict.secret_unavailable":
+    "لا يمكن حفظ كلمات مرور صناديق البريد: عيّن KHIDMA_SECRET أو امنح الخادم مجلد DATA_DIR قابلًا للكتابة لحفظ مفتاحه",
+  "validation.inbox_settings": "يحتاج {field} إلى المضيف والمنفذ",
 };
 
 const catalogs: Record<Language, Catalog> = { en, ar };
