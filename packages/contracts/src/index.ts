@@ -28,6 +28,60 @@ export type Channel = (typeof CHANNELS)[number];
 export const MESSAGE_KINDS = ["inbound", "reply", "note"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+export const DELIVERY_STATES = ["queued", "sent", "failed"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** A file of a message; `url` downloads it (agents of the account only). */
+export interface Attachment {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  inline: boolean;
+  url: string;
+}
+
+/** The email headers of a message, as addresses and ids. */
+export interface MessageEmail {
+  messageId: string | null;
+  inReplyTo: string | null;
+  from: string | null;
+  to: string[];
+  cc: string[];
+  replyTo: string | null;
+  subject: string | null;
+}
+
+/** An inbox's outgoing server; the password is write-only (`hasPassword` tells whether one is kept). */
+export interface InboxSmtp {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | null;
+  hasPassword: boolean;
+}
+
+/** An inbox's mailbox to fetch from by IMAP. */
+export interface InboxImap extends InboxSmtp {
+  mailbox: string;
+}
+
+/** An email inbox: a support address of the account. */
+export interface Inbox {
+  id: number;
+  channel: "email";
+  name: string;
+  address: string;
+  signature: string | null;
+  autoAck: boolean;
+  smtp: InboxSmtp | null;
+  imap: InboxImap | null;
+  /** The IMAP fetcher's progress: last error and last poll time. */
+  imapStatus: { lastError: string | null; lastPollAt: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export const LANGUAGES = ["ar", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -151,6 +205,18 @@ export interface Message {
   authorName: string | null;
   mentions: number[];
   createdAt: string;
+  /** Sanitised HTML of the visible part of an email (null for other channels). */
+  html?: string | null;
+  /** Quoted history and signature cut from the visible part, kept for a collapsible view. */
+  quotedText?: string | null;
+  quotedHtml?: string | null;
+  /** Outgoing email: queued, sent or failed (with the reason). */
+  deliveryState?: DeliveryState | null;
+  deliveryError?: string | null;
+  deliveredAt?: string | null;
+  /** The email envelope of the message, when it came or went by email. */
+  email?: MessageEmail | null;
+  attachments?: Attachment[];
   /** Order in the conversation, from 1; a chat client asks for what came after the last one it saw. */
   seq: number;
   /** The chat client's id of a message it sent. */

@@ -4,6 +4,7 @@ import { registerAuditRoutes } from "./audit/audit.routes";
 import { registerAuthRoutes } from "./auth/auth.routes";
 import { registerContactsRoutes } from "./contacts/contacts.routes";
 import { registerConversationsRoutes } from "./conversations/conversations.routes";
+import { registerInboxesRoutes } from "./inboxes/inboxes.routes";
 import { registerInvitationsRoutes } from "./invitations/invitations.routes";
 import { registerNotificationsRoutes } from "./notifications/notifications.routes";
 import { registerSearchRoutes } from "./search/search.routes";
@@ -24,5 +25,6 @@ export const modules: ModuleRegistrar[] = [
   registerSearchRoutes,
   registerContactsRoutes,
   registerConversationsRoutes,
+  registerInboxesRoutes,
   registerNotificationsRoutes,
 ];
