@@ -7,6 +7,8 @@ import { registerConversationsRoutes } from "./conversations/conversations.route
 import { registerInboxesRoutes } from "./inboxes/inboxes.routes";
 import { registerInvitationsRoutes } from "./invitations/invitations.routes";
 import { registerNotificationsRoutes } from "./notifications/notifications.routes";
+import { registerRealtimeRoutes } from "./realtime/realtime.routes";
+import { registerRoutingRoutes } from "./routing/routing.routes";
 import { registerSearchRoutes } from "./search/search.routes";
 import { registerTeamsRoutes } from "./teams/teams.routes";
 import { registerUsersRoutes } from "./users/users.routes";
@@ -27,4 +29,6 @@ export const modules: ModuleRegistrar[] = [
   registerConversationsRoutes,
   registerInboxesRoutes,
   registerNotificationsRoutes,
+  registerRealtimeRoutes,
+  registerRoutingRoutes,
 ];

@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Redis for live updates (and shared limits) across several nodes; in-process when null. */
   redisUrl: string | null;
+  /** How often agent sockets are pinged; one missed pong drops the socket. */
+  wsHeartbeatMs: number;
   adminEmail: string | null;
   adminPassword: string | null;
   demo: boolean;
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? "./data"),
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
+    wsHeartbeatMs: Number(env.KHIDMA_WS_HEARTBEAT_MS ?? 25_000),
     adminEmail: env.KHIDMA_ADMIN_EMAIL || null,
     adminPassword: env.KHIDMA_ADMIN_PASSWORD || null,
     demo: env.KHIDMA_DEMO !== "0",

@@ -33,6 +33,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
     provider: new StaticProvider(),
     migrationTableName: "khidma_migrations",
     migrationLockTableName: "khidma_migrations_lock",
+    // Features land in parallel, so a database may have run a later-numbered
+    // migration before an earlier one was added; each is still applied once.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -1,4 +1,5 @@
 import type { ConversationSummary, Message } from "@khidma/contracts";
+import type { Db, Executor, Tx } from "./db";
 import { accountRoom, conversationRoom, type RealtimeHub, type RealtimeMessage, userRoom } from "./realtime";
 
 /** A live update and the rooms it goes to. */
@@ -28,6 +29,38 @@ export function publishAfterCommit(ctx: PublishContext, outgoing: Outgoing[]): v
       });
     }
   }
+}
+
+// The live updates queued by each open transaction of transact(), keyed by
+// its Transaction object, which Kysely hands unchanged to every helper.
+const queued = new WeakMap<object, Outgoing[]>();
+
+/**
+ * Runs `fn` in a transaction and, once it has committed, publishes every live
+ * update queued on it with afterCommit(). Nothing is published when it rolls
+ * back. Use it instead of `ctx.db.transaction().execute(...)` in services
+ * whose changes agents see live.
+ */
+export async function transact<T>(ctx: PublishContext & { db: Db }, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const outgoing: Outgoing[] = [];
+  const result = await ctx.db.transaction().execute(async (tx) => {
+    queued.set(tx, outgoing);
+    return fn(tx);
+  });
+  publishAfterCommit(ctx, outgoing);
+  return result;
+}
+
+/**
+ * Queues live updates on a transaction opened by transact(), to be published
+ * once it commits. In a transaction opened otherwise they are dropped (and
+ * false is returned): such callers publish with publishAfterCommit themselves.
+ */
+export function afterCommit(tx: Executor, ...outgoing: Outgoing[]): boolean {
+  const list = queued.get(tx);
+  if (!list) return false;
+  list.push(...outgoing);
+  return true;
 }
 
 /** A new message (notes included), to the account and the conversation rooms. */

@@ -120,7 +120,7 @@ class RedisHub implements RealtimeHub {
   private readonly local: LocalRooms;
   private closed = false;
   constructor(
-    private readonly pub: Redis,
+    readonly commands: Redis,
     private readonly sub: Redis,
     private readonly logger: HubLogger | undefined,
   ) {
@@ -140,7 +140,7 @@ class RedisHub implements RealtimeHub {
 
   async publish(room: string, message: RealtimeMessage): Promise<void> {
     if (this.closed) return;
-    await this.pub.publish(CHANNEL_PREFIX + room, JSON.stringify(message));
+    await this.commands.publish(CHANNEL_PREFIX + room, JSON.stringify(message));
   }
 
   subscribe(room: string, listener: Listener): () => void {
@@ -170,7 +170,7 @@ class RedisHub implements RealtimeHub {
     if (this.closed) return;
     this.closed = true;
     this.local.clear();
-    await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+    await Promise.allSettled([this.commands.quit(), this.sub.quit()]);
   }
 }
 
@@ -204,6 +204,11 @@ export async function createHub(opts: {
     throw err;
   }
   return new RedisHub(pub, sub, opts.logger);
+}
+
+/** The Redis connection of a hub for ordinary commands (presence), or null in-process. */
+export function hubRedis(hub: RealtimeHub): Redis | null {
+  return hub instanceof RedisHub ? hub.commands : null;
 }
 
 /** Waits until a hub's pending Redis subscriptions are in place; immediate in-process. */

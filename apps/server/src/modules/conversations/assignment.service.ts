@@ -9,9 +9,11 @@ import type { AppContext } from "../../app";
 import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { diff, recordEvent } from "../../platform/events";
+import { afterCommit, conversationChanged, transact } from "../../platform/realtime-publish";
 import { notifyUsers } from "../notifications/notifications.service";
 import type { WorkActor } from "./conversations.policy";
 import { authorizeStatusChange } from "./conversations.policy";
+import { presentSummary } from "./conversations.presenter";
 import {
   activeUserIds,
   type ConversationChanges,
@@ -136,7 +138,24 @@ async function applyChanges(
       at: opts.at,
     });
   }
+  const fresh = await findConversation(tx, actor.accountId, row.id);
+  if (fresh) afterCommit(tx, conversationChanged(actor.accountId, presentSummary(fresh)));
   return true;
+}
+
+/**
+ * Assigns a conversation locked by the caller, in the caller's transaction,
+ * exactly as a manual assignment does (event, notification, live update); for
+ * automatic assignment. Returns whether it changed.
+ */
+export async function assignLocked(
+  tx: Executor,
+  actor: WorkActor,
+  row: ConversationRow,
+  assigneeId: number,
+  at: Date,
+): Promise<boolean> {
+  return applyChanges(tx, actor, row, { assigneeId }, { at, eventType: "conversation.assigned" });
 }
 
 function wantedOf(input: UpdateConversationInput): Partial<Fields> {
@@ -170,7 +189,7 @@ export async function updateConversation(
     throw new AppError("validation_failed", { detail: "validation.empty_update" });
   }
   if (wanted.subject === "") throw new AppError("validation_failed", { detail: "validation.blank" });
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx, async (tx) => {
     const row = await lockOne(tx, actor.accountId, id);
     await checkAssignment(tx, actor.accountId, wanted.assigneeId, wanted.teamId, row.team_id);
     await applyChanges(tx, actor, row, wanted, { at: ctx.clock.now(), reason: input.reason });
@@ -185,7 +204,7 @@ export async function assignConversation(
   id: number,
   input: { assigneeId: number | null; teamId?: number | null | undefined; reason?: string | undefined },
 ): Promise<ConversationDetail> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx, async (tx) => {
     const row = await lockOne(tx, actor.accountId, id);
     await checkAssignment(tx, actor.accountId, input.assigneeId, input.teamId, row.team_id);
     const wanted: Partial<Fields> = { assigneeId: input.assigneeId };
@@ -229,7 +248,7 @@ export async function bulkUpdateConversations(
     throw new AppError("validation_failed", { detail: "validation.empty_update" });
   }
   const ids = [...new Set(input.ids)];
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx, async (tx) => {
     await checkAssignment(tx, actor.accountId, input.assigneeId, undefined);
     const rows = await lockConversations(tx, actor.accountId, ids);
     const at = ctx.clock.now();

@@ -16,9 +16,11 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
+import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
 import { findOrCreateContact, getContact } from "../contacts/contacts.service";
-import { presentDetail, presentEvent, presentSummary } from "./conversations.presenter";
+import { routeNewConversation } from "../routing/routing.service";
+import { presentDetail, presentEvent, presentMessage, presentSummary } from "./conversations.presenter";
 import {
   type ConversationFilters,
   countStatusUpTo,
@@ -36,7 +38,7 @@ import {
   previewOf,
   UNSOLVED_STATUSES,
 } from "./conversations.rules";
-import { insertMessage } from "./messages.repo";
+import { findMessage, insertMessage } from "./messages.repo";
 
 /** What a new conversation is made of: the customer's first message and who they are. */
 export interface CreateConversationInput {
@@ -81,7 +83,7 @@ export async function createConversation(
   const tags = normalizeTags(input.tags ?? []);
   const language = input.language ?? detectLanguage(subject, body);
   if (!subject || !body) throw new AppError("validation_failed", { detail: "validation.blank" });
-  return ctx.db.transaction().execute(async (tx) => {
+  const created = await transact(ctx, async (tx) => {
     const at = ctx.clock.now();
     const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
     const number = await nextConversationNumber(tx, actor.accountId);
@@ -127,8 +129,22 @@ export async function createConversation(
     });
     const row = await findConversation(tx, actor.accountId, id);
     if (!row) throw new AppError("internal");
+    const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
+    afterCommit(
+      tx,
+      conversationChanged(actor.accountId, presentSummary(row), "conversation.created"),
+      messageCreated(actor.accountId, id, message),
+    );
     return presentDetail(row, contact);
   });
+  // Automatic assignment runs once the conversation is committed, in its own
+  // transaction, so a routing failure never loses the customer's message.
+  return (await routeNewConversation(ctx, actor.accountId, created.id)) ?? created;
+}
+
+/** A conversation row locked for update in the caller's transaction (automatic assignment); null when absent. */
+export async function lockConversationRow(tx: Executor, accountId: number, id: number) {
+  return findConversation(tx, accountId, id, { forUpdate: true });
 }
 
 /** Query of the inbox list. */

@@ -4,9 +4,10 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
+import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
 import { notifyUsers } from "../notifications/notifications.service";
-import { presentMessage } from "./conversations.presenter";
+import { presentMessage, presentSummary } from "./conversations.presenter";
 import { type ConversationChanges, findConversation, updateConversationRow } from "./conversations.repo";
 import { parseMentions, previewOf } from "./conversations.rules";
 import { findMessage, insertMessage, listMessageRows, mentionableUsers } from "./messages.repo";
@@ -31,7 +32,7 @@ export async function addMessage(
 ): Promise<Message> {
   const body = input.body.trim();
   if (!body) throw new AppError("validation_failed", { detail: "validation.blank" });
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx, async (tx) => {
     const row = await findConversation(tx, actor.accountId, conversationId, { forUpdate: true });
     if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
     const at = ctx.clock.now();
@@ -74,7 +75,11 @@ export async function addMessage(
       });
     }
     await notifyUsers(tx, actor, { kind: "mention", userIds: mentions, conversationId, messageId, at });
-    return presentMessage(await findMessage(tx, actor.accountId, messageId));
+    const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
+    const fresh = await findConversation(tx, actor.accountId, conversationId);
+    afterCommit(tx, messageCreated(actor.accountId, conversationId, message));
+    if (fresh) afterCommit(tx, conversationChanged(actor.accountId, presentSummary(fresh)));
+    return message;
   });
 }
 

@@ -4,6 +4,7 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
+import { afterCommit, toUser } from "../../platform/realtime-publish";
 import {
   countUnread,
   findNotification,
@@ -58,6 +59,16 @@ export async function notifyUsers(
       at: input.at,
     })),
   );
+  // Each user's open tabs refetch their bell once this commits.
+  for (const userId of userIds) {
+    afterCommit(
+      tx,
+      toUser(actor.accountId, userId, "notification.created", {
+        kind: input.kind,
+        conversationId: input.conversationId,
+      }),
+    );
+  }
   return userIds;
 }
 

@@ -4,6 +4,7 @@ import type { Principal } from "../../platform/auth";
 import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { recordEvent } from "../../platform/events";
+import { transact } from "../../platform/realtime-publish";
 import { unassignTeam } from "../conversations/assignment.service";
 import { assertUsersOfAccount } from "../users/users.service";
 import { canListTeams, canManageTeams } from "./teams.policy";
@@ -136,7 +137,8 @@ export async function updateTeam(
 /** Deletes a team; its conversations stay, without a team. */
 export async function deleteTeam(ctx: AppContext, principal: Principal, id: number): Promise<void> {
   canManageTeams(principal);
-  await ctx.db.transaction().execute(async (tx) => {
+  // transact: the conversations it detaches are announced once it commits.
+  await transact(ctx, async (tx) => {
     const team = await findTeamForUpdate(tx, principal.accountId, id);
     if (!team) throw new AppError("not_found", { resource: "resource.team" });
     const memberIds = await memberIdsOf(tx, principal.accountId, id);
