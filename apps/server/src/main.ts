@@ -1,9 +1,11 @@
 import { buildApp } from "./app";
+import { jobDefinitions } from "./modules";
 import { seedDemoData } from "./modules/demo/demo.service";
 import { bootstrapFirstAccount } from "./platform/bootstrap";
 import { systemClock } from "./platform/clock";
 import { loadConfig } from "./platform/config";
 import { openDatabase } from "./platform/db";
+import { jobRegistry, startWorker } from "./platform/jobs";
 import { DataDirLockedError } from "./platform/lock";
 import { createLogger } from "./platform/logging";
 import { startMaintenance } from "./platform/maintenance";
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (config.role === "all" || config.role === "worker") {
     stops.push(startMaintenance(ctx, log));
+    const worker = startWorker(ctx, jobRegistry(jobDefinitions), { log });
+    stops.push(() => worker.stop());
   }
   if (config.role === "all" || config.role === "web") {
     const app = await buildApp(ctx, { logger: log });

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from "fastify";
+import type { JobDefinition } from "../platform/jobs";
 import { registerApiTokensRoutes } from "./api-tokens/api-tokens.routes";
 import { registerAuditRoutes } from "./audit/audit.routes";
 import { registerAuthRoutes } from "./auth/auth.routes";
 import { registerContactsRoutes } from "./contacts/contacts.routes";
 import { registerConversationsRoutes } from "./conversations/conversations.routes";
+import { emailJobs } from "./email/email.jobs";
+import { registerOutboundRoutes } from "./email/outbound.routes";
 import { registerInboxesRoutes } from "./inboxes/inboxes.routes";
 import { registerInvitationsRoutes } from "./invitations/invitations.routes";
 import { registerNotificationsRoutes } from "./notifications/notifications.routes";
@@ -27,8 +30,12 @@ export const modules: ModuleRegistrar[] = [
   registerSearchRoutes,
   registerContactsRoutes,
   registerConversationsRoutes,
+  registerOutboundRoutes,
   registerInboxesRoutes,
   registerNotificationsRoutes,
   registerRealtimeRoutes,
   registerRoutingRoutes,
 ];
+
+/** Every module's background jobs, run by the worker role. Add one entry per module. */
+export const jobDefinitions: readonly JobDefinition[] = [...emailJobs];

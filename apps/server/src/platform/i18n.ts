@@ -88,6 +88,9 @@ const en: Catalog = {
   "conflict.secret_unavailable":
     "mailbox passwords cannot be stored: set KHIDMA_SECRET, or give the server a writable DATA_DIR for its key",
   "validation.inbox_settings": "{field} needs host and port",
+  "conflict.not_failed": "only an email whose delivery failed can be sent again",
+  "email.ack_body":
+    "Thank you for writing to us. We have received your message as request [#{number}], and one of our team will answer you soon.\n\nTo add anything, reply to this email and keep the number in the subject.",
 };
 
 const ar: Catalog = {
@@ -176,6 +179,9 @@ const ar: Catalog = {
   "conflict.secret_unavailable":
     "لا يمكن حفظ كلمات مرور صناديق البريد: عيّن KHIDMA_SECRET أو امنح الخادم مجلد DATA_DIR قابلًا للكتابة لحفظ مفتاحه",
   "validation.inbox_settings": "يحتاج {field} إلى المضيف والمنفذ",
+  "conflict.not_failed": "لا يُعاد إرسال إلا بريد فشل تسليمه",
+  "email.ack_body":
+    "شكرًا لتواصلك معنا. وصلتنا رسالتك وسجّلناها بالطلب رقم [#{number}]، وسيردّ عليك أحد أفراد فريقنا قريبًا.\n\nلإضافة أي شيء، ردّ على هذه الرسالة مع إبقاء الرقم في العنوان.",
 };
 
 const catalogs: Record<Language, Catalog> = { en, ar };

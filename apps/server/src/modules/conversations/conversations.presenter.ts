@@ -6,6 +6,7 @@ import type {
   ConversationStatus,
   ConversationSummary,
   ConversationType,
+  DeliveryState,
   Language,
   Message,
   MessageKind,
@@ -53,6 +54,9 @@ export function presentMessage(row: MessageRow): Message {
     authorName: row.author_name,
     mentions: row.mentions,
     createdAt: row.created_at.toISOString(),
+    deliveryState: (row.delivery_state ?? null) as DeliveryState | null,
+    deliveryError: row.delivery_error ?? null,
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
     seq: row.seq,
     clientId: row.client_id,
   };

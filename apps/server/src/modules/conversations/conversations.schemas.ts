@@ -2,6 +2,7 @@ import {
   CHANNELS,
   CONVERSATION_STATUSES,
   CONVERSATION_TYPES,
+  DELIVERY_STATES,
   LANGUAGES,
   MESSAGE_KINDS,
   PRIORITIES,
@@ -167,6 +168,9 @@ export const MessageSchema = Type.Object({
   authorName: nullable(Type.String()),
   mentions: Type.Array(Type.Integer()),
   createdAt: Timestamp,
+  deliveryState: Type.Optional(nullableEnum(DELIVERY_STATES)),
+  deliveryError: Type.Optional(nullable(Type.String())),
+  deliveredAt: Type.Optional(nullable(Timestamp)),
   seq: Type.Integer(),
   clientId: nullable(Type.String()),
 });

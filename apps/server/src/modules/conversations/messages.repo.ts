@@ -12,6 +12,10 @@ export interface MessageRow {
   author_name: string | null;
   mentions: number[];
   created_at: Date;
+  /** Outgoing email only; other readers of messages may leave them out. */
+  delivery_state?: string | null;
+  delivery_error?: string | null;
+  delivered_at?: Date | null;
   seq: number;
   client_id: string | null;
 }
@@ -83,6 +87,9 @@ function selectMessages(db: Executor, accountId: number) {
       eb.fn.coalesce("u.name", "ct.name").as("author_name"),
       "m.mentions",
       "m.created_at",
+      "m.delivery_state",
+      "m.delivery_error",
+      "m.delivered_at",
       "m.seq",
       "m.client_id",
     ])

@@ -6,6 +6,7 @@ import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
 import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
+import { queueEmailReply } from "../email/outbound.service";
 import { notifyUsers } from "../notifications/notifications.service";
 import { presentMessage, presentSummary } from "./conversations.presenter";
 import { type ConversationChanges, findConversation, updateConversationRow } from "./conversations.repo";
@@ -47,6 +48,8 @@ export async function addMessage(
       search: searchDocument(body),
       at,
     });
+    // A reply in an email conversation is sent by a job enqueued in this transaction; notes never leave.
+    if (input.kind === "reply") await queueEmailReply(tx, actor.accountId, { conversationId, messageId, at });
     const set: ConversationChanges = { message_count: row.message_count + 1, updated_at: at };
     if (input.kind === "reply") {
       set.preview = previewOf(body);
@@ -81,6 +84,22 @@ export async function addMessage(
     if (fresh) afterCommit(tx, conversationChanged(actor.accountId, presentSummary(fresh)));
     return message;
   });
+}
+
+/** One message of a conversation, as the API shows it; 404 when it is not there. */
+export async function getMessage(
+  ctx: AppContext,
+  actor: Actor,
+  conversationId: number,
+  messageId: number,
+): Promise<Message> {
+  const rows = await listMessageRows(ctx.db, actor.accountId, conversationId, {
+    afterId: messageId - 1,
+    limit: 1,
+  });
+  const row = rows[0];
+  if (!row || row.id !== messageId) throw new AppError("not_found", { resource: "resource.message" });
+  return presentMessage(row);
 }
 
 /** The messages of a conversation, oldest first; 404 when it is not in the account. */
