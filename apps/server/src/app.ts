@@ -15,7 +15,8 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import { modules } from "./modules";
-import { checkCsrf, resolvePrincipal } from "./platform/auth";
+import { registerWidgetAsset } from "./modules/chat/widget-asset";
+import { checkCsrf, clearTokenCache, PRINCIPALS_ROOM, resolvePrincipal } from "./platform/auth";
 import type { Clock } from "./platform/clock";
 import type { Config } from "./platform/config";
 import type { Db } from "./platform/db";
@@ -94,6 +95,9 @@ export async function buildApp(
     checkCsrf(request, request.principal);
   });
 
+  const stopForgetting = ctx.hub.subscribe(PRINCIPALS_ROOM, () => clearTokenCache());
+  app.addHook("onClose", async () => stopForgetting());
+
   if (ctx.config.policyGuard) registerPolicyGuard(app);
   registerIdempotency(app, ctx.db);
 
@@ -143,6 +147,8 @@ export async function buildApp(
   app.get("/api/v1/openapi.json", { schema: { hide: true }, config: { public: true } }, async () =>
     app.swagger(),
   );
+
+  registerWidgetAsset(app);
 
   const webDist = ctx.config.webDist ?? defaultWebDist();
   const hasWeb = fs.existsSync(path.join(webDist, "index.html"));

@@ -3,6 +3,8 @@ import type { JobDefinition } from "../platform/jobs";
 import { registerApiTokensRoutes } from "./api-tokens/api-tokens.routes";
 import { registerAuditRoutes } from "./audit/audit.routes";
 import { registerAuthRoutes } from "./auth/auth.routes";
+import { registerChatRoutes } from "./chat/chat.routes";
+import { registerWidgetsRoutes } from "./chat/widgets.routes";
 import { registerContactsRoutes } from "./contacts/contacts.routes";
 import { registerConversationsRoutes } from "./conversations/conversations.routes";
 import { emailJobs } from "./email/email.jobs";
@@ -35,6 +37,8 @@ export const modules: ModuleRegistrar[] = [
   registerNotificationsRoutes,
   registerRealtimeRoutes,
   registerRoutingRoutes,
+  registerWidgetsRoutes,
+  registerChatRoutes,
 ];
 
 /** Every module's background jobs, run by the worker role. Add one entry per module. */

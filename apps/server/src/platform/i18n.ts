@@ -91,6 +91,20 @@ const en: Catalog = {
   "conflict.not_failed": "only an email whose delivery failed can be sent again",
   "email.ack_body":
     "Thank you for writing to us. We have received your message as request [#{number}], and one of our team will answer you soon.\n\nTo add anything, reply to this email and keep the number in the subject.",
+  "resource.widget": "widget",
+  "validation.widget_timezone": "businessHours.timezone is not a known time zone",
+  "validation.widget_hours": "business hours must close after they open",
+  "validation.widget_origin":
+    "an allowed origin must look like https://shop.example or https://*.example.com",
+  "chat.origin_refused": "This site is not allowed to use this chat widget.",
+  "chat.token_invalid": "The chat session has expired or is not valid; start a new one.",
+  "chat.identity_invalid": "The identity signature does not match this user id.",
+  "chat.attachment_type": "Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.",
+  "chat.attachment_size": "The file is larger than the limit of {limit} MB.",
+  "chat.frame_invalid": "The frame is not valid: {detail}",
+  "chat.message_too_long": "The message is longer than {limit} characters.",
+  "chat.rate_limited": "Too many messages. Try again in {seconds} seconds.",
+  "chat.offline_required": "Leave your email address so we can answer you.",
 };
 
 const ar: Catalog = {
@@ -182,6 +196,19 @@ const ar: Catalog = {
   "conflict.not_failed": "لا يُعاد إرسال إلا بريد فشل تسليمه",
   "email.ack_body":
     "شكرًا لتواصلك معنا. وصلتنا رسالتك وسجّلناها بالطلب رقم [#{number}]، وسيردّ عليك أحد أفراد فريقنا قريبًا.\n\nلإضافة أي شيء، ردّ على هذه الرسالة مع إبقاء الرقم في العنوان.",
+  "resource.widget": "أداة الدردشة",
+  "validation.widget_timezone": "المنطقة الزمنية businessHours.timezone غير معروفة",
+  "validation.widget_hours": "يجب أن ينتهي وقت العمل بعد بدايته",
+  "validation.widget_origin": "يجب أن يكون الأصل المسموح مثل https://shop.example أو https://*.example.com",
+  "chat.origin_refused": "هذا الموقع غير مسموح له باستخدام أداة الدردشة هذه.",
+  "chat.token_invalid": "انتهت جلسة الدردشة أو أنها غير صالحة؛ ابدأ جلسة جديدة.",
+  "chat.identity_invalid": "توقيع الهوية لا يطابق معرّف المستخدم هذا.",
+  "chat.attachment_type": "يمكن إرسال الصور (PNG وJPEG وGIF وWebP) وملفات PDF فقط.",
+  "chat.attachment_size": "الملف أكبر من الحد المسموح ({limit} ميغابايت).",
+  "chat.frame_invalid": "الإطار غير صالح: {detail}",
+  "chat.message_too_long": "الرسالة أطول من {limit} حرفًا.",
+  "chat.rate_limited": "رسائل كثيرة جدًا. حاول مجددًا بعد {seconds} ثانية.",
+  "chat.offline_required": "اترك عنوان بريدك الإلكتروني لنتمكن من الرد عليك.",
 };
 
 const catalogs: Record<Language, Catalog> = { en, ar };

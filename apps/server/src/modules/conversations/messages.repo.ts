@@ -68,7 +68,8 @@ export async function insertMessage(
   return row.id;
 }
 
-function selectMessages(db: Executor, accountId: number) {
+/** The select of messages with their authors' names, scoped to the account. */
+export function selectMessages(db: Executor, accountId: number) {
   return db
     .selectFrom("messages as m")
     .leftJoin("users as u", (j) =>
