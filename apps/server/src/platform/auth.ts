@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "./clock";
 import type { Db } from "./db";
 import { AppError } from "./errors";
+import type { RealtimeHub } from "./realtime";
 import { hashToken, makeAccountToken, parseAccountToken, randomSecret, safeEqual } from "./tokens";
 
 /** The caller of a request, once authenticated. */
@@ -79,6 +80,33 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 
 const userColumns = ["users.id as user_id", "users.role", "users.name", "users.email"] as const;
 
+/**
+ * Validated API tokens are kept for a few seconds, so an integration sending
+ * many requests costs no token lookup on each. Revoking a token or changing or
+ * disabling a user clears the cache on every node (forgetCachedPrincipals);
+ * should that message be lost, an entry still expires after TOKEN_CACHE_MS.
+ */
+const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
+const tokenCache = new Map<string, { principal: Principal; until: number }>();
+
+/** The hub room on which nodes tell each other to forget cached tokens. */
+export const PRINCIPALS_ROOM = "platform:principals";
+
+/** Forgets this node's cached tokens. */
+export function clearTokenCache(): void {
+  tokenCache.clear();
+}
+
+/**
+ * Forgets cached tokens here and on every other node. Call it after a token
+ * is revoked or a user's role or access changes, once that has committed.
+ */
+export async function forgetCachedPrincipals(hub: RealtimeHub): Promise<void> {
+  tokenCache.clear();
+  await hub.publish(PRINCIPALS_ROOM, { type: "principals.changed", accountId: 0, data: null });
+}
+
 /** Finds the principal of a request from its Bearer token or session cookie; null when neither is valid. */
 export async function resolvePrincipal(
   db: Db,
@@ -92,6 +120,9 @@ export async function resolvePrincipal(
     const token = match[1];
     const parsed = parseAccountToken(API_TOKEN_PREFIX, token);
     if (!parsed) return null;
+    const tokenHash = hashToken(token);
+    const cached = tokenCache.get(tokenHash);
+    if (cached && cached.until > clock.now().getTime()) return { ...cached.principal };
     const row = await db
       .selectFrom("api_tokens")
       .innerJoin("users", (j) =>
@@ -101,7 +132,7 @@ export async function resolvePrincipal(
       )
       .select([...userColumns, "api_tokens.id as token_id", "api_tokens.last_used_at"])
       .where("api_tokens.account_id", "=", parsed.accountId)
-      .where("api_tokens.token_hash", "=", hashToken(token))
+      .where("api_tokens.token_hash", "=", tokenHash)
       .where("api_tokens.revoked_at", "is", null)
       .where("users.disabled_at", "is", null)
       .executeTakeFirst();
@@ -115,7 +146,7 @@ export async function resolvePrincipal(
         .where("id", "=", row.token_id)
         .execute();
     }
-    return {
+    const principal: Principal = {
       accountId: parsed.accountId,
       userId: row.user_id,
       role: row.role as Role,
@@ -126,6 +157,9 @@ export async function resolvePrincipal(
       sessionHash: null,
       csrfToken: null,
     };
+    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+    tokenCache.set(tokenHash, { principal, until: now.getTime() + TOKEN_CACHE_MS });
+    return { ...principal };
   }
 
   const cookie = request.cookies[SESSION_COOKIE];

@@ -1,6 +1,6 @@
 import type { ApiToken } from "@khidma/contracts";
 import type { AppContext } from "../../app";
-import { API_TOKEN_PREFIX, type Principal } from "../../platform/auth";
+import { API_TOKEN_PREFIX, forgetCachedPrincipals, type Principal } from "../../platform/auth";
 import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { recordEvent } from "../../platform/events";
@@ -79,10 +79,10 @@ export async function createApiToken(
 /** Revokes a token the caller may see; 404 for any other. Revoking twice is harmless. */
 export async function revokeApiToken(ctx: AppContext, principal: Principal, id: number): Promise<void> {
   canUseTokens(principal);
-  await ctx.db.transaction().execute(async (tx) => {
+  const revoked = await ctx.db.transaction().execute(async (tx) => {
     const row = await findTokenForUpdate(tx, principal.accountId, id);
     if (!row || !canSeeToken(principal, row)) throw new AppError("not_found", { resource: "resource.token" });
-    if (row.revoked_at) return;
+    if (row.revoked_at) return false;
     await revokeTokenRow(tx, principal.accountId, id, ctx.clock.now());
     await recordEvent(tx, principal, {
       type: "api_token.revoked",
@@ -90,7 +90,9 @@ export async function revokeApiToken(ctx: AppContext, principal: Principal, id: 
       subjectId: id,
       before: { name: row.name, prefix: row.prefix, userId: row.user_id },
     });
+    return true;
   });
+  if (revoked) await forgetCachedPrincipals(ctx.hub);
 }
 
 /** Revokes every token of a user in the caller's transaction (e.g. when the user is disabled). */

@@ -1,6 +1,6 @@
 import type { Language, Role, UserSummary } from "@khidma/contracts";
 import type { AppContext } from "../../app";
-import type { Principal } from "../../platform/auth";
+import { forgetCachedPrincipals, type Principal } from "../../platform/auth";
 import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { diff, recordEvent } from "../../platform/events";
@@ -66,7 +66,7 @@ export async function updateUser(
   patch: { name?: string; role?: Role; disabled?: boolean },
 ): Promise<ListedUser> {
   canManageUsers(principal);
-  return ctx.db.transaction().execute(async (tx) => {
+  const updated = await ctx.db.transaction().execute(async (tx) => {
     // Owners are locked before the target, in one order for every change, so
     // two concurrent changes wait for each other instead of deadlocking.
     const owners =
@@ -120,4 +120,7 @@ export async function updateUser(
     });
     return { ...before, ...changes.after };
   });
+  // A cached token of this user must not keep the old role or access.
+  await forgetCachedPrincipals(ctx.hub);
+  return updated;
 }
