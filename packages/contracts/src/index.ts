@@ -170,6 +170,8 @@ export interface Contact {
   name: string;
   emails: string[];
   phones: string[];
+  /** Addresses whose mail bounced (a delivery report came back), with the server's reason. */
+  bounces?: { email: string; bouncedAt: string; reason: string | null }[];
   language: Language | null;
   company: string | null;
   attributes: Record<string, unknown>;

@@ -89,6 +89,8 @@ const en: Catalog = {
     "mailbox passwords cannot be stored: set KHIDMA_SECRET, or give the server a writable DATA_DIR for its key",
   "validation.inbox_settings": "{field} needs host and port",
   "conflict.not_failed": "only an email whose delivery failed can be sent again",
+  "email.bounce_note": "The email to {address} could not be delivered: {reason}",
+  "email.bounce_note_unknown": "A delivery report came back for this conversation.",
   "email.ack_body":
     "Thank you for writing to us. We have received your message as request [#{number}], and one of our team will answer you soon.\n\nTo add anything, reply to this email and keep the number in the subject.",
   "resource.widget": "widget",
@@ -194,6 +196,8 @@ const ar: Catalog = {
     "لا يمكن حفظ كلمات مرور صناديق البريد: عيّن KHIDMA_SECRET أو امنح الخادم مجلد DATA_DIR قابلًا للكتابة لحفظ مفتاحه",
   "validation.inbox_settings": "يحتاج {field} إلى المضيف والمنفذ",
   "conflict.not_failed": "لا يُعاد إرسال إلا بريد فشل تسليمه",
+  "email.bounce_note": "تعذّر تسليم البريد إلى {address}: {reason}",
+  "email.bounce_note_unknown": "وصل تقرير تسليم يخص هذه المحادثة.",
   "email.ack_body":
     "شكرًا لتواصلك معنا. وصلتنا رسالتك وسجّلناها بالطلب رقم [#{number}]، وسيردّ عليك أحد أفراد فريقنا قريبًا.\n\nلإضافة أي شيء، ردّ على هذه الرسالة مع إبقاء الرقم في العنوان.",
   "resource.widget": "أداة الدردشة",

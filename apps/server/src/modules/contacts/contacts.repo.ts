@@ -18,6 +18,9 @@ export interface IdentifierRow {
   kind: "email" | "phone";
   value: string;
   position: number;
+  /** Set when mail to this address bounced; read by the contact's presentation. */
+  bounced_at?: Date | string | null;
+  bounce_reason?: string | null;
 }
 
 const contactColumns = [
@@ -132,7 +135,7 @@ export async function identifiersOf(
   if (contactIds.length === 0) return [];
   return db
     .selectFrom("contact_identifiers")
-    .select(["contact_id", "kind", "value", "position"])
+    .select(["contact_id", "kind", "value", "position", "bounced_at", "bounce_reason"])
     .where("account_id", "=", accountId)
     .where("contact_id", "in", contactIds)
     .orderBy("contact_id")

@@ -46,6 +46,16 @@ export const ContactSchema = Type.Object({
   name: Type.String(),
   emails: Type.Array(Type.String()),
   phones: Type.Array(Type.String()),
+  /** Addresses whose mail bounced, with the reason the receiving server gave. */
+  bounces: Type.Optional(
+    Type.Array(
+      Type.Object({
+        email: Type.String(),
+        bouncedAt: Type.String({ format: "date-time" }),
+        reason: nullable(Type.String()),
+      }),
+    ),
+  ),
   language: nullableEnum(LANGUAGES),
   company: nullable(Type.String()),
   attributes: Type.Record(Type.String(), Type.Unknown()),

@@ -69,6 +69,15 @@ function checkAttributes(attributes: Record<string, unknown>): Record<string, un
   return attributes;
 }
 
+function bouncesOf(identifiers: IdentifierRow[]): Pick<Contact, "bounces"> {
+  const bounces = identifiers.flatMap((i) =>
+    i.kind === "email" && i.bounced_at
+      ? [{ email: i.value, bouncedAt: new Date(i.bounced_at).toISOString(), reason: i.bounce_reason ?? null }]
+      : [],
+  );
+  return bounces.length ? { bounces } : {};
+}
+
 function present(row: ContactRow, identifiers: IdentifierRow[]): Contact {
   const mine = identifiers.filter((i) => i.contact_id === row.id);
   return {
@@ -76,6 +85,8 @@ function present(row: ContactRow, identifiers: IdentifierRow[]): Contact {
     name: row.name,
     emails: mine.filter((i) => i.kind === "email").map((i) => i.value),
     phones: mine.filter((i) => i.kind === "phone").map((i) => i.value),
+    // Present only when an address bounced, so contacts without bounces look as before.
+    ...bouncesOf(mine),
     language: row.language as Language | null,
     company: row.company,
     attributes: (row.attributes ?? {}) as Record<string, unknown>,

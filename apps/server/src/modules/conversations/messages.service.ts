@@ -121,3 +121,51 @@ export async function listMessages(
     nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null,
   };
 }
+
+/**
+ * Adds a message Khidma writes itself (an automatic acknowledgement, a
+ * delivery report) in the caller's transaction. Unlike an agent's message it
+ * changes neither the status nor the preview, and mentions nobody.
+ */
+export async function addSystemMessage(
+  tx: Executor,
+  accountId: number,
+  input: { conversationId: number; kind: "reply" | "note"; body: string; at: Date },
+): Promise<number> {
+  const row = await findConversation(tx, accountId, input.conversationId, { forUpdate: true });
+  if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+  const messageId = await insertMessage(tx, accountId, {
+    conversationId: input.conversationId,
+    kind: input.kind,
+    body: input.body,
+    authorUserId: null,
+    authorContactId: null,
+    mentions: [],
+    search: searchDocument(input.body),
+    at: input.at,
+  });
+  await updateConversationRow(tx, accountId, input.conversationId, {
+    message_count: row.message_count + 1,
+    updated_at: input.at,
+  });
+  await recordEvent(
+    tx,
+    { accountId, userId: null },
+    {
+      type: "message.created",
+      subjectType: "message",
+      subjectId: messageId,
+      after: { conversationId: input.conversationId, kind: input.kind, system: true },
+      at: input.at,
+    },
+  );
+  afterCommit(
+    tx,
+    messageCreated(
+      accountId,
+      input.conversationId,
+      presentMessage(await findMessage(tx, accountId, messageId)),
+    ),
+  );
+  return messageId;
+}
