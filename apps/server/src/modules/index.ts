@@ -7,6 +7,7 @@ import { registerChatRoutes } from "./chat/chat.routes";
 import { registerWidgetsRoutes } from "./chat/widgets.routes";
 import { registerContactsRoutes } from "./contacts/contacts.routes";
 import { registerConversationsRoutes } from "./conversations/conversations.routes";
+import { registerAttachmentsRoutes } from "./email/attachments.routes";
 import { emailJobs } from "./email/email.jobs";
 import { registerOutboundRoutes } from "./email/outbound.routes";
 import { registerInboxesRoutes } from "./inboxes/inboxes.routes";
@@ -34,6 +35,7 @@ export const modules: ModuleRegistrar[] = [
   registerConversationsRoutes,
   registerOutboundRoutes,
   registerInboxesRoutes,
+  registerAttachmentsRoutes,
   registerNotificationsRoutes,
   registerRealtimeRoutes,
   registerRoutingRoutes,

@@ -9,6 +9,7 @@ import type {
   DeliveryState,
   Language,
   Message,
+  MessageEmail,
   MessageKind,
   Priority,
 } from "@khidma/contracts";
@@ -57,8 +58,30 @@ export function presentMessage(row: MessageRow): Message {
     deliveryState: (row.delivery_state ?? null) as DeliveryState | null,
     deliveryError: row.delivery_error ?? null,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
+    html: row.html ?? null,
+    quotedText: row.quoted_text ?? null,
+    quotedHtml: row.quoted_html ?? null,
+    email: presentEmail(row),
     seq: row.seq,
     clientId: row.client_id,
+  };
+}
+
+/** The email envelope of a message row; null for messages that never were email. */
+function presentEmail(row: MessageRow): MessageEmail | null {
+  if (!row.email_message_id && !row.email_meta) return null;
+  const meta = (row.email_meta ?? {}) as Partial<Record<"from" | "replyTo" | "subject", string | null>> & {
+    to?: string[];
+    cc?: string[];
+  };
+  return {
+    messageId: row.email_message_id ?? null,
+    inReplyTo: row.email_in_reply_to ?? null,
+    from: meta.from ?? null,
+    to: meta.to ?? [],
+    cc: meta.cc ?? [],
+    replyTo: meta.replyTo ?? null,
+    subject: meta.subject ?? null,
   };
 }
 

@@ -171,6 +171,36 @@ export const MessageSchema = Type.Object({
   deliveryState: Type.Optional(nullableEnum(DELIVERY_STATES)),
   deliveryError: Type.Optional(nullable(Type.String())),
   deliveredAt: Type.Optional(nullable(Timestamp)),
+  html: Type.Optional(
+    nullable(Type.String({ description: "sanitised HTML of the visible part of an email" })),
+  ),
+  quotedText: Type.Optional(nullable(Type.String())),
+  quotedHtml: Type.Optional(nullable(Type.String())),
+  email: Type.Optional(
+    nullable(
+      Type.Object({
+        messageId: nullable(Type.String()),
+        inReplyTo: nullable(Type.String()),
+        from: nullable(Type.String()),
+        to: Type.Array(Type.String()),
+        cc: Type.Array(Type.String()),
+        replyTo: nullable(Type.String()),
+        subject: nullable(Type.String()),
+      }),
+    ),
+  ),
+  attachments: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        filename: Type.String(),
+        contentType: Type.String(),
+        size: Type.Integer(),
+        inline: Type.Boolean(),
+        url: Type.String(),
+      }),
+    ),
+  ),
   seq: Type.Integer(),
   clientId: nullable(Type.String()),
 });

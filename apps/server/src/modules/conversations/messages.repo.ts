@@ -16,6 +16,13 @@ export interface MessageRow {
   delivery_state?: string | null;
   delivery_error?: string | null;
   delivered_at?: Date | null;
+  /** Email only: sanitised HTML, the quoted history cut from the reply, the envelope. */
+  html?: string | null;
+  quoted_text?: string | null;
+  quoted_html?: string | null;
+  email_message_id?: string | null;
+  email_in_reply_to?: string | null;
+  email_meta?: unknown;
   seq: number;
   client_id: string | null;
 }
@@ -91,6 +98,12 @@ export function selectMessages(db: Executor, accountId: number) {
       "m.delivery_state",
       "m.delivery_error",
       "m.delivered_at",
+      "m.html",
+      "m.quoted_text",
+      "m.quoted_html",
+      "m.email_message_id",
+      "m.email_in_reply_to",
+      "m.email_meta",
       "m.seq",
       "m.client_id",
     ])

@@ -6,6 +6,7 @@ import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
 import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
+import { withAttachments } from "../email/attachments.service";
 import { queueEmailReply } from "../email/outbound.service";
 import { notifyUsers } from "../notifications/notifications.service";
 import { presentMessage, presentSummary } from "./conversations.presenter";
@@ -99,7 +100,8 @@ export async function getMessage(
   });
   const row = rows[0];
   if (!row || row.id !== messageId) throw new AppError("not_found", { resource: "resource.message" });
-  return presentMessage(row);
+  const [message] = await withAttachments(ctx.db, actor.accountId, [presentMessage(row)]);
+  return message as Message;
 }
 
 /** The messages of a conversation, oldest first; 404 when it is not in the account. */
@@ -117,7 +119,7 @@ export async function listMessages(
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(presentMessage),
+    items: await withAttachments(ctx.db, actor.accountId, page.map(presentMessage)),
     nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null,
   };
 }

@@ -1,0 +1,328 @@
+import type { Readable } from "node:stream";
+import type { AppContext } from "../../app";
+import { recordEvent } from "../../platform/events";
+import { conversationChanged, publishAfterCommit } from "../../platform/realtime-publish";
+import { searchDocument } from "../../platform/text";
+import { findOrCreateContact, normalizeContactEmail } from "../contacts/contacts.service";
+import { detectLanguage, previewOf } from "../conversations/conversations.rules";
+import { getConversation } from "../conversations/conversations.service";
+import { type InboxRow, inboxByAddress, inboxById, inboxOfAccount } from "../inboxes/inboxes.service";
+import { attachmentUrl } from "./attachments.service";
+import { currentBounceHandler } from "./email.bounce-hook";
+import { classifyInbound, type InboundClassification } from "./email.classify";
+import { readDsn } from "./email.dsn";
+import { type InboundMail, parseMail, RawRefusedError, type RefusalReason, readRaw } from "./email.parse";
+import { splitReply, splitReplyHtml } from "./email.reply";
+import {
+  emailMessageExists,
+  insertAttachmentRows,
+  insertEmailConversation,
+  insertEmailMessage,
+  lockThread,
+  setMessageHtml,
+  type ThreadRow,
+  takeConversationNumber,
+  threadByMessageIds,
+  threadByNumber,
+  touchThread,
+} from "./email.repo";
+import { htmlHasContent, sanitizeEmailHtml } from "./email.sanitize";
+import { cidReferences, type SkippedFile, storeMailFiles } from "./email.store-files";
+
+/** A raw message to ingest and where it arrived. */
+export interface IngestInput {
+  /** The inbox, by id; or by the recipient address (the SMTP receiver's RCPT TO). */
+  inboxId?: number;
+  accountId?: number;
+  recipient?: string;
+  raw: Buffer | Readable;
+  source: "smtp" | "imap";
+  /** The SMTP envelope sender; "" for a null sender (bounces). */
+  envelopeFrom?: string | null;
+}
+
+/** What became of a message. */
+export interface IngestResult {
+  status: "stored" | "duplicate" | "rejected";
+  conversationId?: number;
+  messageId?: number;
+  reason?: RefusalReason | "unknown_recipient";
+}
+
+const UNIQUE_VIOLATION = "23505";
+const UNKNOWN_SENDER = "unknown-sender@sender.invalid";
+const SUBJECT_MAX = 500;
+
+/** The largest raw message accepted: room for one attachment at the limit in base64, and headers and text. */
+export function messageSizeLimit(config: { attachmentLimit: number }): number {
+  return Math.ceil(config.attachmentLimit * 1.4) + 5 * 1024 * 1024;
+}
+
+async function resolveInbox(ctx: AppContext, input: IngestInput): Promise<InboxRow | undefined> {
+  if (input.inboxId !== undefined) {
+    return input.accountId !== undefined
+      ? inboxOfAccount(ctx.db, input.accountId, input.inboxId)
+      : inboxById(ctx.db, input.inboxId);
+  }
+  if (input.recipient) return inboxByAddress(ctx.db, input.recipient.trim().toLowerCase());
+  return undefined;
+}
+
+function senderOf(mail: InboundMail): { email: string; name: string } {
+  const from = mail.replyTo && !mail.from ? mail.replyTo : mail.from;
+  let email = UNKNOWN_SENDER;
+  if (from) {
+    try {
+      email = normalizeContactEmail(from.address);
+    } catch {
+      email = UNKNOWN_SENDER;
+    }
+  }
+  const name = (from?.name || email.split("@")[0] || "?").slice(0, 200);
+  return { email, name };
+}
+
+// "[#123]" in a subject names a conversation of the account; it is trusted
+// only for the same customer, so a guessed number cannot drop mail into
+// someone else's conversation.
+function numberInSubject(subject: string): number | null {
+  const m = /\[#(\d{1,12})\]/.exec(subject);
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+function skippedNote(skipped: SkippedFile[], limit: number): string {
+  return skipped
+    .map((s) => `[${s.filename}: ${s.size} bytes, over the ${limit}-byte attachment limit; not kept]`)
+    .join("\n");
+}
+
+/**
+ * Ingests one raw email for an inbox: parses it within limits, finds or
+ * creates the sender's contact, threads it (In-Reply-To/References, then a
+ * [#number] subject tag from the same customer, else a new conversation),
+ * separates the reply from quoted history, sanitises HTML, stores files,
+ * and commits before it returns. The same Message-ID twice (or by SMTP and
+ * IMAP) is stored once. Transient failures (the database) throw; input it
+ * cannot accept is answered with status "rejected" and a reason.
+ */
+export async function ingestRawEmail(ctx: AppContext, input: IngestInput): Promise<IngestResult> {
+  const inbox = await resolveInbox(ctx, input);
+  if (!inbox) {
+    // Drain a stream so the sender is not left hanging.
+    if (!Buffer.isBuffer(input.raw)) input.raw.resume();
+    return { status: "rejected", reason: "unknown_recipient" };
+  }
+  let mail: InboundMail;
+  try {
+    mail = await parseMail(await readRaw(input.raw, { maxBytes: messageSizeLimit(ctx.config) }));
+  } catch (err) {
+    if (err instanceof RawRefusedError) return { status: "rejected", reason: err.reason };
+    throw err;
+  }
+  return storeParsed(ctx, inbox, mail, input);
+}
+
+/** Stores an already parsed message (ingest after parsing; the benchmark measures the two apart). */
+export async function storeParsed(
+  ctx: AppContext,
+  inbox: InboxRow,
+  mail: InboundMail,
+  input: Pick<IngestInput, "source" | "envelopeFrom">,
+): Promise<IngestResult> {
+  const accountId = inbox.account_id;
+  const existing = await emailMessageExists(ctx.db, accountId, mail.messageId);
+  if (existing !== null) return { status: "duplicate", conversationId: existing };
+
+  const classification = classifyInbound(mail.parsed, input.envelopeFrom);
+  const dsn = classification.dsn ? readDsn(mail.parsed) : null;
+  const split = splitReply(mail.text);
+  const htmlSplit = mail.html ? splitReplyHtml(mail.html) : null;
+  const cids = cidReferences(mail.html);
+  const { files, skipped } = await storeMailFiles(ctx.config, mail.parsed.attachments, cids);
+  const subject = Array.from(mail.subject || "(no subject)")
+    .slice(0, SUBJECT_MAX)
+    .join("");
+  const note = skipped.length ? skippedNote(skipped, ctx.config.attachmentLimit) : "";
+  const body = [split.visible, note].filter(Boolean).join("\n\n");
+  const sender = senderOf(mail);
+  const language = detectLanguage(subject, split.visible);
+
+  // Threading reads before the transaction; a new conversation's number is
+  // taken in its own statement, as conversation creation does elsewhere.
+  const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.slice().reverse()];
+  if (dsn?.originalMessageId) refs.unshift(dsn.originalMessageId);
+  let thread: ThreadRow | undefined = await threadByMessageIds(ctx.db, accountId, refs);
+  const tagged = thread ? null : numberInSubject(subject);
+  const number = thread ? null : await takeConversationNumber(ctx.db, accountId);
+
+  const actor = { accountId, userId: null };
+  const at = ctx.clock.now();
+  const meta = {
+    from: mail.from?.address ?? null,
+    fromName: mail.from?.name || null,
+    to: mail.to.map((a) => a.address),
+    cc: mail.cc.map((a) => a.address),
+    replyTo: mail.replyTo?.address ?? null,
+    subject: mail.subject || null,
+    date: mail.parsed.date?.toISOString() ?? null,
+    source: input.source,
+    inboxId: inbox.id,
+    size: mail.size,
+    classification,
+    ...(skipped.length ? { skipped } : {}),
+    ...(mail.hasOwnMessageId ? {} : { generatedMessageId: true }),
+  };
+
+  try {
+    const result = await ctx.db.transaction().execute(async (tx) => {
+      if (dsn) {
+        const handler = currentBounceHandler();
+        const handled = handler
+          ? await handler({ ctx, tx, actor, inbox, mail, classification, report: dsn, at })
+          : null;
+        if (handled) return { ...handled, created: false };
+      }
+      // A bounce is not from a customer: it joins the conversation it reports on without a contact.
+      let contactId: number | null = null;
+      if (!(dsn && thread)) {
+        const { contact } = await findOrCreateContact(tx, actor, at, {
+          name: sender.name,
+          email: sender.email,
+          language,
+        });
+        contactId = contact.id;
+      }
+      if (!thread && tagged !== null && contactId !== null) {
+        const candidate = await threadByNumber(tx, accountId, tagged);
+        if (candidate && candidate.contact_id === contactId) thread = candidate;
+      }
+      let conversationId: number;
+      let created = false;
+      let locked: ThreadRow | undefined;
+      if (thread) {
+        locked = await lockThread(tx, accountId, thread.id);
+      }
+      if (locked) {
+        conversationId = locked.id;
+      } else {
+        conversationId = await insertEmailConversation(tx, accountId, {
+          number: number ?? (await takeConversationNumber(tx, accountId)),
+          subject,
+          language,
+          contactId: contactId as number,
+          inboxId: inbox.id,
+          preview: previewOf(body || subject),
+          search: searchDocument(subject),
+          at,
+        });
+        created = true;
+        await recordEvent(tx, actor, {
+          type: "conversation.created",
+          subjectType: "conversation",
+          subjectId: conversationId,
+          after: { subject, channel: "email", inboxId: inbox.id, contactId, language, status: "new" },
+          at,
+        });
+      }
+      const messageId = await insertEmailMessage(tx, accountId, {
+        conversationId,
+        body,
+        authorContactId: contactId,
+        search: searchDocument(body),
+        at,
+        messageId: mail.messageId,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references,
+        meta,
+        quotedText: split.quoted || null,
+      });
+      const rows = await insertAttachmentRows(
+        tx,
+        accountId,
+        files.map((f) => ({ ...f, conversation_id: conversationId, message_id: messageId })),
+        at,
+      );
+      if (htmlSplit) {
+        const cidUrls = new Map(
+          rows.filter((r) => r.content_id).map((r) => [r.content_id as string, attachmentUrl(r.id)]),
+        );
+        const visible = sanitizeEmailHtml(htmlSplit.visible, { cidUrls });
+        const quoted = htmlSplit.quoted ? sanitizeEmailHtml(htmlSplit.quoted, { cidUrls }) : null;
+        await setMessageHtml(
+          tx,
+          accountId,
+          messageId,
+          htmlHasContent(visible) ? visible : null,
+          quoted || null,
+        );
+      }
+      const reopen =
+        locked && ["solved", "closed", "pending", "on_hold"].includes(locked.status) ? "open" : undefined;
+      await touchThread(tx, accountId, conversationId, {
+        messageCount: (locked?.message_count ?? 0) + 1,
+        preview: previewOf(body || subject),
+        at,
+        ...(reopen ? { status: reopen } : {}),
+      });
+      if (reopen && locked) {
+        await recordEvent(tx, actor, {
+          type: "conversation.updated",
+          subjectType: "conversation",
+          subjectId: conversationId,
+          before: { status: locked.status },
+          after: { status: reopen },
+          at,
+        });
+      }
+      await recordEvent(tx, actor, {
+        type: "message.created",
+        subjectType: "message",
+        subjectId: messageId,
+        after: eventAfter(conversationId, inbox.id, input.source, mail, classification, rows.length),
+        at,
+      });
+      return { conversationId, messageId, created };
+    });
+    await announce(ctx, accountId, result.conversationId, result.created);
+    return { status: "stored", conversationId: result.conversationId, messageId: result.messageId };
+  } catch (err) {
+    // The same Message-ID committed by a concurrent delivery: one message, as promised.
+    if ((err as { code?: unknown }).code === UNIQUE_VIOLATION) {
+      const winner = await emailMessageExists(ctx.db, accountId, mail.messageId);
+      if (winner !== null) return { status: "duplicate", conversationId: winner };
+    }
+    throw err;
+  }
+}
+
+function eventAfter(
+  conversationId: number,
+  inboxId: number,
+  source: string,
+  mail: InboundMail,
+  classification: InboundClassification,
+  attachments: number,
+) {
+  return {
+    conversationId,
+    kind: "inbound",
+    channel: "email",
+    inboxId,
+    source,
+    emailMessageId: mail.messageId,
+    attachments,
+    classification,
+  };
+}
+
+async function announce(ctx: AppContext, accountId: number, conversationId: number, created: boolean) {
+  if (!ctx.hub) return;
+  try {
+    const conversation = await getConversation(ctx.db, accountId, conversationId);
+    publishAfterCommit(ctx, [
+      conversationChanged(accountId, conversation, created ? "conversation.created" : "conversation.updated"),
+    ]);
+  } catch {
+    // A live update is a courtesy: clients refetch on reconnect.
+  }
+}
