@@ -19,6 +19,8 @@ export interface Config {
   smtpPort: number | null;
   /** KHIDMA_ATTACHMENT_LIMIT: the largest attachment stored, in bytes. */
   attachmentLimit: number;
+  /** KHIDMA_CHAT_LIMIT_SCALE: multiplies the live-chat rate limits (1 by default; raise for load tests). */
+  chatLimitScale: number;
   bodyLimit: number;
   publicUrl: string | null;
   role: "all" | "web" | "worker";
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: env.KHIDMA_SECRET ?? "",
     smtpPort: optionalPort(env.SMTP_PORT, "SMTP_PORT"),
     attachmentLimit: positiveInt(env.KHIDMA_ATTACHMENT_LIMIT, 25 * 1024 * 1024, "KHIDMA_ATTACHMENT_LIMIT"),
+    chatLimitScale: positiveInt(env.KHIDMA_CHAT_LIMIT_SCALE, 1, "KHIDMA_CHAT_LIMIT_SCALE"),
     bodyLimit: Number(env.KHIDMA_BODY_LIMIT ?? 1024 * 1024),
     publicUrl: env.KHIDMA_PUBLIC_URL || null,
     role,

@@ -81,10 +81,29 @@ class RedisLimiter implements RateLimiter {
   }
 }
 
+/** Scales every count limit by `scale` (KHIDMA_CHAT_LIMIT_SCALE), keeping the window. */
+class ScaledLimiter implements RateLimiter {
+  constructor(
+    private readonly inner: RateLimiter,
+    private readonly scale: number,
+  ) {}
+  hit(key: string, limit: number, windowMs: number): Promise<LimitResult> {
+    return this.inner.hit(key, limit * this.scale, windowMs);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
 /** A limiter on Redis when a URL is given, in memory otherwise. */
-export async function createRateLimiter(redisUrl: string | null): Promise<RateLimiter> {
-  if (!redisUrl) return new MemoryLimiter();
-  const redis = connectRedis(redisUrl, undefined, "chat-limits");
-  await redis.connect();
-  return new RedisLimiter(redis);
+export async function createRateLimiter(redisUrl: string | null, scale = 1): Promise<RateLimiter> {
+  let limiter: RateLimiter;
+  if (!redisUrl) {
+    limiter = new MemoryLimiter();
+  } else {
+    const redis = connectRedis(redisUrl, undefined, "chat-limits");
+    await redis.connect();
+    limiter = new RedisLimiter(redis);
+  }
+  return scale === 1 ? limiter : new ScaledLimiter(limiter, scale);
 }

@@ -50,7 +50,10 @@ const pub = { public: true };
  * every call counts against the caller's address.
  */
 export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
-  const limiter: RateLimiter = await createRateLimiter(api.ctx.config.redisUrl);
+  const limiter: RateLimiter = await createRateLimiter(
+    api.ctx.config.redisUrl,
+    api.ctx.config.chatLimitScale,
+  );
   await api.register(async (scope) => {
     scope.addHook("onClose", async () => limiter.close());
 

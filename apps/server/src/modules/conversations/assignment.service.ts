@@ -13,6 +13,7 @@ import { afterCommit, conversationChanged, transact } from "../../platform/realt
 import { notifyUsers } from "../notifications/notifications.service";
 import type { WorkActor } from "./conversations.policy";
 import { authorizeStatusChange } from "./conversations.policy";
+import { liveSummary } from "../realtime/live-shape";
 import { presentSummary } from "./conversations.presenter";
 import {
   activeUserIds,
@@ -139,7 +140,7 @@ async function applyChanges(
     });
   }
   const fresh = await findConversation(tx, actor.accountId, row.id);
-  if (fresh) afterCommit(tx, conversationChanged(actor.accountId, presentSummary(fresh)));
+  if (fresh) afterCommit(tx, conversationChanged(actor.accountId, liveSummary(presentSummary(fresh))));
   return true;
 }
 

@@ -19,6 +19,7 @@ import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/paginat
 import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
 import { findOrCreateContact, getContact } from "../contacts/contacts.service";
+import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
 import { presentDetail, presentEvent, presentMessage, presentSummary } from "./conversations.presenter";
 import {
@@ -132,8 +133,8 @@ export async function createConversation(
     const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
     afterCommit(
       tx,
-      conversationChanged(actor.accountId, presentSummary(row), "conversation.created"),
-      messageCreated(actor.accountId, id, message),
+      conversationChanged(actor.accountId, liveSummary(presentSummary(row)), "conversation.created"),
+      messageCreated(actor.accountId, id, liveMessage(message)),
     );
     return presentDetail(row, contact);
   });

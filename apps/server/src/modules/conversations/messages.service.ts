@@ -9,6 +9,7 @@ import { searchDocument } from "../../platform/text";
 import { withAttachments } from "../email/attachments.service";
 import { queueEmailReply } from "../email/outbound.service";
 import { notifyUsers } from "../notifications/notifications.service";
+import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { presentMessage, presentSummary } from "./conversations.presenter";
 import { type ConversationChanges, findConversation, updateConversationRow } from "./conversations.repo";
 import { parseMentions, previewOf } from "./conversations.rules";
@@ -81,8 +82,8 @@ export async function addMessage(
     await notifyUsers(tx, actor, { kind: "mention", userIds: mentions, conversationId, messageId, at });
     const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
     const fresh = await findConversation(tx, actor.accountId, conversationId);
-    afterCommit(tx, messageCreated(actor.accountId, conversationId, message));
-    if (fresh) afterCommit(tx, conversationChanged(actor.accountId, presentSummary(fresh)));
+    afterCommit(tx, messageCreated(actor.accountId, conversationId, liveMessage(message)));
+    if (fresh) afterCommit(tx, conversationChanged(actor.accountId, liveSummary(presentSummary(fresh))));
     return message;
   });
 }
