@@ -27,6 +27,23 @@ export async function emailInboxOfConversation(
     .executeTakeFirst();
 }
 
+/** The inbox of a conversation for its header; undefined when the conversation is not in the account. */
+export async function conversationInbox(
+  db: Executor,
+  accountId: number,
+  conversationId: number,
+): Promise<{ id: number | null; name: string | null; address: string | null; channel: string } | undefined> {
+  return db
+    .selectFrom("conversations as c")
+    .leftJoin("inboxes as i", (j) =>
+      j.onRef("i.account_id", "=", "c.account_id").onRef("i.id", "=", "c.inbox_id"),
+    )
+    .select(["i.id", "i.name", "i.address", "c.channel"])
+    .where("c.account_id", "=", accountId)
+    .where("c.id", "=", conversationId)
+    .executeTakeFirst();
+}
+
 /** Everything the send job needs about one outgoing message. */
 export interface OutboundRow {
   id: number;

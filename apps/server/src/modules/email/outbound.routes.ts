@@ -4,13 +4,21 @@ import type { FastifyInstance } from "fastify";
 import { principalOf } from "../../platform/auth";
 import { IdSchema } from "../contacts/contacts.schemas";
 import { actorOf, authorizeConversations } from "../conversations/conversations.policy";
-import { errorResponses, MessageSchema } from "../conversations/conversations.schemas";
+import { errorResponses, IdParams, MessageSchema } from "../conversations/conversations.schemas";
 import { getMessage } from "../conversations/messages.service";
-import { retryDelivery } from "./outbound.service";
+import { inboxOfConversation, retryDelivery } from "./outbound.service";
+
+const ConversationInbox = Type.Object({
+  channel: Type.String(),
+  inbox: Type.Union([
+    Type.Object({ id: Type.Integer(), name: Type.String(), address: Type.String() }),
+    Type.Null(),
+  ]),
+});
 
 const RetryParams = Type.Object({ id: IdSchema, messageId: IdSchema }, { additionalProperties: false });
 
-/** POST /conversations/{id}/messages/{messageId}/retry. */
+/** POST /conversations/{id}/messages/{messageId}/retry and GET /conversations/{id}/inbox. */
 export async function registerOutboundRoutes(api: FastifyInstance): Promise<void> {
   const r = api.withTypeProvider<TypeBoxTypeProvider>();
   r.post(
@@ -31,6 +39,25 @@ export async function registerOutboundRoutes(api: FastifyInstance): Promise<void
       const actor = actorOf(principal);
       await retryDelivery(api.ctx, actor, request.params.id, request.params.messageId);
       return getMessage(api.ctx, actor, request.params.id, request.params.messageId);
+    },
+  );
+
+  r.get(
+    "/conversations/:id/inbox",
+    {
+      schema: {
+        tags: ["conversations"],
+        summary: "The channel and inbox a conversation belongs to",
+        description:
+          "For the conversation header: agents see the inbox's name and address, not its settings.",
+        params: IdParams,
+        response: { 200: ConversationInbox, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      authorizeConversations(principal, "read");
+      return inboxOfConversation(api.ctx, actorOf(principal), request.params.id);
     },
   );
 }

@@ -5,7 +5,7 @@ import { type Actor, recordEvent } from "../../platform/events";
 import { enqueueJob } from "../../platform/jobs";
 import { sendEmailJob } from "./email.jobs";
 import { newMessageId } from "./outbound.compose";
-import { emailInboxOfConversation, setDelivery } from "./outbound.repo";
+import { conversationInbox, emailInboxOfConversation, setDelivery } from "./outbound.repo";
 
 /**
  * When the conversation belongs to an email inbox, marks a new reply queued,
@@ -71,4 +71,19 @@ export async function retryDelivery(
       at,
     });
   });
+}
+
+/** The inbox a conversation came in by (GET …/inbox); 404 when the conversation is not in the account. */
+export async function inboxOfConversation(
+  ctx: AppContext,
+  actor: Actor,
+  conversationId: number,
+): Promise<{ channel: string; inbox: { id: number; name: string; address: string } | null }> {
+  const row = await conversationInbox(ctx.db, actor.accountId, conversationId);
+  if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+  const inbox =
+    row.id !== null && row.name !== null && row.address !== null
+      ? { id: row.id, name: row.name, address: row.address }
+      : null;
+  return { channel: row.channel, inbox };
 }

@@ -95,6 +95,32 @@ describe(`outbound email (${testDatabase})`, () => {
     });
   });
 
+  describe("conversation inbox route", () => {
+    it("answers 401, 404 for another account, 400 for a bad id, then the channel and inbox", async () => {
+      const a = await createAccount(t.ctx);
+      const inbox = await insertEmailInbox(t, a.accountId, { smtpPort: null, name: "الدعم" });
+      const c = await openEmailConversation(t, a, inbox.id);
+      const get = (headers: Record<string, string>, id: number | string) =>
+        call<{ channel: string; inbox: unknown } & ErrorBody>(t.app, {
+          method: "GET",
+          url: `/api/v1/conversations/${id}/inbox`,
+          headers,
+        });
+      expect((await get({}, c.id)).status).toBe(401);
+      const other = await createAccount(t.ctx);
+      expect((await get(other.headers, c.id)).status).toBe(404);
+      const bad = await get(a.headers, "x1");
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe("validation_failed");
+      const agent = await createUser(t.ctx, a.accountId, "agent");
+      const ok = await get(agent.headers, c.id);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ channel: "email", inbox: { id: inbox.id, name: "الدعم", address: inbox.address } });
+      const plain = await openConversation(t, a);
+      expect((await get(a.headers, plain.id)).body).toEqual({ channel: "api", inbox: null });
+    });
+  });
+
   describe("sending", () => {
     it("queues a reply in the same transaction and sends a threaded, multipart, right-to-left email", async () => {
       const a = await createAccount(t.ctx);
