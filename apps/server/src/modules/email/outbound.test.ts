@@ -115,7 +115,10 @@ describe(`outbound email (${testDatabase})`, () => {
       const agent = await createUser(t.ctx, a.accountId, "agent");
       const ok = await get(agent.headers, c.id);
       expect(ok.status).toBe(200);
-      expect(ok.body).toEqual({ channel: "email", inbox: { id: inbox.id, name: "الدعم", address: inbox.address } });
+      expect(ok.body).toEqual({
+        channel: "email",
+        inbox: { id: inbox.id, name: "الدعم", address: inbox.address },
+      });
       const plain = await openConversation(t, a);
       expect((await get(a.headers, plain.id)).body).toEqual({ channel: "api", inbox: null });
     });
