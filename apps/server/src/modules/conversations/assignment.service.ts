@@ -11,9 +11,9 @@ import { AppError } from "../../platform/errors";
 import { diff, recordEvent } from "../../platform/events";
 import { afterCommit, conversationChanged, transact } from "../../platform/realtime-publish";
 import { notifyUsers } from "../notifications/notifications.service";
+import { liveSummary } from "../realtime/live-shape";
 import type { WorkActor } from "./conversations.policy";
 import { authorizeStatusChange } from "./conversations.policy";
-import { liveSummary } from "../realtime/live-shape";
 import { presentSummary } from "./conversations.presenter";
 import {
   activeUserIds,
