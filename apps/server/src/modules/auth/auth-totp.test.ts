@@ -99,6 +99,15 @@ describe(`two-factor sign-in (${testDatabase})`, () => {
     });
     expect(enabled.status).toBe(200);
     expect(enabled.body.user.totpEnabled).toBe(true);
+    // The secret is stored encrypted, never as the base32 the app was shown.
+    const stored = await t.ctx.db
+      .selectFrom("users")
+      .select("totp_secret")
+      .where("account_id", "=", owner.accountId)
+      .where("id", "=", owner.userId)
+      .executeTakeFirstOrThrow();
+    expect(stored.totp_secret).toMatch(/^v1:/);
+    expect(stored.totp_secret).not.toContain(secret);
 
     const again = await post("/auth/totp/setup", headers);
     expect(again.status).toBe(409);

@@ -3,6 +3,7 @@ import { authenticator } from "otplib";
 import type { AppContext } from "../../app";
 import { createSession, type Principal } from "../../platform/auth";
 import type { Clock } from "../../platform/clock";
+import { decryptSecret, encryptSecret } from "../../platform/crypto";
 import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { diff, recordEvent } from "../../platform/events";
@@ -42,6 +43,15 @@ function toMe(row: MeRow): Me {
     accountName: row.account_name,
     totpEnabled: row.totp_enabled,
   };
+}
+
+/** TOTP secrets are stored encrypted like mailbox passwords (`v1:`); older plain ones still read. */
+function sealTotp(ctx: AppContext, secret: string): string {
+  return encryptSecret(ctx.config, secret);
+}
+
+function openTotp(ctx: AppContext, stored: string): string {
+  return stored.startsWith("v1:") ? decryptSecret(ctx.config, stored) : stored;
 }
 
 /** Loads a user as Me; 404 when the user is not in the account. */
@@ -107,7 +117,7 @@ export async function signIn(
   let step: number | null = null;
   if (found.totp_enabled) {
     if (!input.totp) throw new AppError("totp_required");
-    step = found.totp_secret ? totpStep(ctx.clock, found.totp_secret, input.totp) : null;
+    step = found.totp_secret ? totpStep(ctx.clock, openTotp(ctx, found.totp_secret), input.totp) : null;
     if (step === null) {
       await recordFailure(ctx.db, ctx.clock, keys);
       throw new AppError("invalid_totp");
@@ -261,7 +271,7 @@ export async function startTotpSetup(
     if (secrets.totp_enabled) throw new AppError("conflict", { detail: "conflict.totp_enabled" });
     const secret = authenticator.generateSecret(20);
     await updateUserSelf(tx, principal.accountId, principal.userId, {
-      totp_pending_secret: secret,
+      totp_pending_secret: sealTotp(ctx, secret),
       updated_at: ctx.clock.now(),
     });
     await recordEvent(tx, principal, {
@@ -281,7 +291,7 @@ export async function enableTotp(ctx: AppContext, principal: Principal, code: st
     if (secrets.totp_enabled) throw new AppError("conflict", { detail: "conflict.totp_enabled" });
     const pending = secrets.totp_pending_secret;
     if (!pending) throw new AppError("conflict", { detail: "conflict.totp_not_started" });
-    const step = totpStep(ctx.clock, pending, code);
+    const step = totpStep(ctx.clock, openTotp(ctx, pending), code);
     if (step === null) throw new AppError("validation_failed", { detail: "validation.totp_code" });
     await updateUserSelf(tx, principal.accountId, principal.userId, {
       totp_secret: pending,
