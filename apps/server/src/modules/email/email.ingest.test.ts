@@ -344,4 +344,77 @@ describe(`inbound email (${testDatabase})`, () => {
     expect(message?.attachments).toEqual([]);
     expect(message?.body).toContain("big.bin");
   });
+
+  it("hands a delivery report to bounce handling: it joins the conversation it reports on", async () => {
+    const owner = await createAccount(t.ctx);
+    const inbox = await createEmailInbox(t, owner);
+    const originalId = `${unique("orig")}@customer.test`;
+    const first = await ingestRawEmail(t.ctx, {
+      recipient: inbox.address,
+      raw: await composeMail({
+        from: "b@customer.test",
+        to: inbox.address,
+        subject: "x",
+        messageId: `<${originalId}>`,
+        text: "a",
+      }),
+      source: "smtp",
+    });
+    const boundary = "dsn-boundary";
+    const dsn = rawMail(
+      {
+        From: "MAILER-DAEMON@mx.example.test",
+        To: inbox.address,
+        Subject: "Undelivered Mail Returned to Sender",
+        "Message-ID": `<${unique("dsn")}@mx.example.test>`,
+        "MIME-Version": "1.0",
+        "Content-Type": `multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+      },
+      [
+        `--${boundary}`,
+        "Content-Type: text/plain",
+        "",
+        "Your message could not be delivered.",
+        `--${boundary}`,
+        "Content-Type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.example.test",
+        "",
+        "Final-Recipient: rfc822; gone@customer.test",
+        "Action: failed",
+        "Status: 5.1.1",
+        "Diagnostic-Code: smtp; 550 5.1.1 no such user",
+        "",
+        `--${boundary}`,
+        "Content-Type: text/rfc822-headers",
+        "",
+        `Message-ID: <${originalId}>`,
+        "Subject: x",
+        "",
+        `--${boundary}--`,
+      ].join("\n"),
+    );
+    const result = await ingestRawEmail(t.ctx, {
+      recipient: inbox.address,
+      raw: dsn,
+      source: "smtp",
+      envelopeFrom: "",
+    });
+    expect(result.status).toBe("stored");
+    expect(result.conversationId).toBe(first.conversationId);
+    const again = await ingestRawEmail(t.ctx, { recipient: inbox.address, raw: dsn, source: "imap" });
+    expect(again.status).toBe("duplicate");
+    const stray = await ingestRawEmail(t.ctx, {
+      recipient: inbox.address,
+      raw: Buffer.from(
+        dsn
+          .toString("utf8")
+          .replace(originalId, "unknown@elsewhere.test")
+          .replace(/<dsn[^>]+>/, `<${unique("d2")}@mx>`),
+      ),
+      source: "smtp",
+    });
+    expect(stray.status).toBe("stored");
+    expect(stray.conversationId).not.toBe(first.conversationId);
+  });
 });

@@ -8,9 +8,8 @@ import { detectLanguage, previewOf } from "../conversations/conversations.rules"
 import { getConversation } from "../conversations/conversations.service";
 import { type InboxRow, inboxByAddress, inboxById, inboxOfAccount } from "../inboxes/inboxes.service";
 import { attachmentUrl } from "./attachments.service";
-import { currentBounceHandler } from "./email.bounce-hook";
+import { handleBounce } from "./bounces";
 import { classifyInbound, type InboundClassification } from "./email.classify";
-import { readDsn } from "./email.dsn";
 import { type InboundMail, parseMail, RawRefusedError, type RefusalReason, readRaw } from "./email.parse";
 import { splitReply, splitReplyHtml } from "./email.reply";
 import {
@@ -28,6 +27,7 @@ import {
 } from "./email.repo";
 import { htmlHasContent, sanitizeEmailHtml } from "./email.sanitize";
 import { cidReferences, type SkippedFile, storeMailFiles } from "./email.store-files";
+import { afterInboundEmail } from "./loop";
 
 /** A raw message to ingest and where it arrived. */
 export interface IngestInput {
@@ -134,7 +134,15 @@ export async function storeParsed(
   if (existing !== null) return { status: "duplicate", conversationId: existing };
 
   const classification = classifyInbound(mail.parsed, input.envelopeFrom);
-  const dsn = classification.dsn ? readDsn(mail.parsed) : null;
+  if (classification.dsn) {
+    // A delivery report about our own mail joins that conversation as a note
+    // and flags the address; one that names nothing of ours is stored below.
+    const bounce = await handleBounce(ctx, { accountId, parsed: mail.parsed });
+    if (bounce.duplicate) return { status: "duplicate" };
+    if (bounce.conversationId !== null && bounce.messageId !== null) {
+      return { status: "stored", conversationId: bounce.conversationId, messageId: bounce.messageId };
+    }
+  }
   const split = splitReply(mail.text);
   const htmlSplit = mail.html ? splitReplyHtml(mail.html) : null;
   const cids = cidReferences(mail.html);
@@ -150,7 +158,6 @@ export async function storeParsed(
   // Threading reads before the transaction; a new conversation's number is
   // taken in its own statement, as conversation creation does elsewhere.
   const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.slice().reverse()];
-  if (dsn?.originalMessageId) refs.unshift(dsn.originalMessageId);
   let thread: ThreadRow | undefined = await threadByMessageIds(ctx.db, accountId, refs);
   const tagged = thread ? null : numberInSubject(subject);
   const number = thread ? null : await takeConversationNumber(ctx.db, accountId);
@@ -175,24 +182,13 @@ export async function storeParsed(
 
   try {
     const result = await ctx.db.transaction().execute(async (tx) => {
-      if (dsn) {
-        const handler = currentBounceHandler();
-        const handled = handler
-          ? await handler({ ctx, tx, actor, inbox, mail, classification, report: dsn, at })
-          : null;
-        if (handled) return { ...handled, created: false };
-      }
-      // A bounce is not from a customer: it joins the conversation it reports on without a contact.
-      let contactId: number | null = null;
-      if (!(dsn && thread)) {
-        const { contact } = await findOrCreateContact(tx, actor, at, {
-          name: sender.name,
-          email: sender.email,
-          language,
-        });
-        contactId = contact.id;
-      }
-      if (!thread && tagged !== null && contactId !== null) {
+      const { contact } = await findOrCreateContact(tx, actor, at, {
+        name: sender.name,
+        email: sender.email,
+        language,
+      });
+      const contactId = contact.id;
+      if (!thread && tagged !== null) {
         const candidate = await threadByNumber(tx, accountId, tagged);
         if (candidate && candidate.contact_id === contactId) thread = candidate;
       }
@@ -209,7 +205,7 @@ export async function storeParsed(
           number: number ?? (await takeConversationNumber(tx, accountId)),
           subject,
           language,
-          contactId: contactId as number,
+          contactId,
           inboxId: inbox.id,
           preview: previewOf(body || subject),
           search: searchDocument(subject),
@@ -284,6 +280,7 @@ export async function storeParsed(
       return { conversationId, messageId, created };
     });
     await announce(ctx, accountId, result.conversationId, result.created);
+    await acknowledge(ctx, accountId, result, classification);
     return { status: "stored", conversationId: result.conversationId, messageId: result.messageId };
   } catch (err) {
     // The same Message-ID committed by a concurrent delivery: one message, as promised.
@@ -324,5 +321,20 @@ async function announce(ctx: AppContext, accountId: number, conversationId: numb
     ]);
   } catch {
     // A live update is a courtesy: clients refetch on reconnect.
+  }
+}
+
+// The acknowledgement is its own step after the commit: the message is
+// already safe, so a failure here must not turn into a refusal of the mail.
+async function acknowledge(
+  ctx: AppContext,
+  accountId: number,
+  result: { conversationId: number; messageId: number; created: boolean },
+  classification: InboundClassification,
+) {
+  try {
+    await afterInboundEmail(ctx, { accountId, ...result, classification });
+  } catch {
+    // Not sending an automatic reply is always safe.
   }
 }
