@@ -86,7 +86,7 @@ export async function fillAccount(
 
   await client.query(
     `insert into conversations (account_id, number, subject, status, priority, type, channel, language,
-        contact_id, assignee_id, team_id, tags, preview, message_count, last_message_at, solved_at,
+        contact_id, assignee_id, team_id, tags, preview, message_count, last_seq, last_message_at, solved_at,
         search_text, search_tsv, created_at, updated_at)
      select $1, x.g, b.subject, x.status,
             (array['low','normal','normal','normal','high','urgent'])[1 + (x.h / 3) % 6],
@@ -100,7 +100,7 @@ export async function fillAccount(
             case x.h % 5 when 0 then array[($6::text[])[1 + (x.h / 5) % 8]]
                          when 1 then array[($6::text[])[1 + (x.h / 5) % 8], ($6::text[])[1 + (x.h / 41) % 8]]
                          else '{}'::text[] end,
-            b.preview, 1, x.at,
+            b.preview, 1, 1, x.at,
             case when x.status in ('solved','closed') then x.at end,
             b.subject_text, b.subject_tsv,
             x.at - interval '5 minutes', x.at
@@ -122,9 +122,9 @@ export async function fillAccount(
   // The message is the pool entry its conversation was made from.
   await client.query(
     `insert into messages (account_id, conversation_id, kind, body, author_contact_id,
-        search_text, search_tsv, created_at)
+        search_text, search_tsv, created_at, seq)
      select c.account_id, c.id, 'inbound', b.body, c.contact_id,
-            b.body_text, b.body_tsv, c.last_message_at
+            b.body_text, b.body_tsv, c.last_message_at, 1
        from (select c.account_id, c.id, c.contact_id, c.language, c.last_message_at,
                     ${hash("c.number", 0)} as h
                from conversations c where c.account_id = $1) c

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/paginat
 import { searchDocument } from "../../platform/text";
 import {
   type ContactRow,
+  contactByIdentity,
   contactIdByIdentifier,
   deleteContactRow,
   deleteIdentifiers,
@@ -165,6 +166,24 @@ export async function insertContactIn(
 /** Creates a contact in its own transaction; 409 duplicate_contact when an email or phone is taken. */
 export async function createContact(ctx: AppContext, actor: Actor, input: ContactInput): Promise<Contact> {
   return ctx.db.transaction().execute((tx) => insertContactIn(tx, actor, ctx.clock.now(), input));
+}
+
+/**
+ * The existing contact a customer's email (first) or phone names, in one
+ * query; undefined when there is none yet (then use findOrCreateContact).
+ */
+export async function findContactByIdentity(
+  db: Executor,
+  accountId: number,
+  input: { email?: string | undefined; phone?: string | undefined },
+): Promise<Contact | undefined> {
+  const email = input.email !== undefined ? normalizeContactEmail(input.email) : null;
+  const phone = input.phone !== undefined ? normalizePhone(input.phone) : null;
+  if (email === null && phone === null) {
+    throw new AppError("validation_failed", { detail: "validation.contact_identity" });
+  }
+  const found = await contactByIdentity(db, accountId, email, phone);
+  return found ? present(found.row, found.identifiers) : undefined;
 }
 
 /**

@@ -81,62 +81,160 @@ function selectConversations(db: Executor, accountId: number) {
   return db.selectFrom("conversations as c").select(columns).where("c.account_id", "=", accountId);
 }
 
-/** Takes the account's next conversation number; the row lock orders concurrent creations. */
+/**
+ * Takes the account's next conversation number in a statement of its own; call
+ * it outside any transaction. Its commit does not wait for the disk
+ * (synchronous_commit off for this statement only): the write-ahead log is
+ * flushed in order, so the later, synchronous commit of the conversation that
+ * uses the number makes the counter durable too. A crash before that commit
+ * can hand the number out again, to a conversation that then gets it first.
+ * Without this, every creation in an account would queue for one disk flush.
+ */
 export async function nextConversationNumber(db: Executor, accountId: number): Promise<number> {
   const row = await db
     .updateTable("accounts")
     .set((eb) => ({ conversation_seq: eb("conversation_seq", "+", 1) }))
     .where("id", "=", accountId)
+    .where(sql<boolean>`set_config('synchronous_commit', 'off', true) is not null`)
     .returning("conversation_seq")
     .executeTakeFirstOrThrow();
   return row.conversation_seq;
 }
 
-/** Inserts a conversation, which always arrives with its first message, and returns its id. */
-export async function insertConversation(
+/** A new conversation's row and its first message, as insertConversationWithMessage stores them. */
+export interface NewConversation {
+  number: number;
+  subject: string;
+  priority: string;
+  type: string | null;
+  channel: string;
+  language: string | null;
+  contactId: number;
+  tags: string[];
+  preview: string;
+  search: { text: string; terms: string };
+  at: Date;
+  message: {
+    kind: string;
+    body: string;
+    authorUserId: number | null;
+    authorContactId: number | null;
+    search: { text: string; terms: string };
+  };
+  /** Who did it, for the two event rows. */
+  actor: { userId: number | null; tokenId: number | null };
+  /** The `after` of the conversation.created event. */
+  createdAfter: unknown;
+}
+
+/**
+ * Stores a conversation, its first message and their two events in ONE
+ * statement (data-modifying CTEs), so creating a conversation costs one round
+ * trip and is atomic without an explicit transaction. The first message is
+ * number 1 of the conversation's sequence.
+ */
+export async function insertConversationWithMessage(
   db: Executor,
   accountId: number,
-  values: {
-    number: number;
-    subject: string;
-    priority: string;
-    type: string | null;
-    channel: string;
-    language: string | null;
-    contactId: number;
-    tags: string[];
-    preview: string;
-    search: { text: string; terms: string };
-    at: Date;
-  },
-): Promise<number> {
+  values: NewConversation,
+): Promise<{ row: Omit<ConversationRow, "contact_name">; messageId: number }> {
+  const m = values.message;
   const row = await db
-    .insertInto("conversations")
-    .values({
-      account_id: accountId,
-      number: values.number,
-      subject: values.subject,
-      status: "new",
-      priority: values.priority,
-      type: values.type,
-      channel: values.channel,
-      language: values.language,
-      contact_id: values.contactId,
-      assignee_id: null,
-      team_id: null,
-      tags: values.tags,
-      preview: values.preview,
-      message_count: 1,
-      last_message_at: values.at,
-      solved_at: null,
-      search_text: values.search.text,
-      search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
-      created_at: values.at,
-      updated_at: values.at,
-    })
-    .returning("id")
+    .with("c", (qb) =>
+      qb
+        .insertInto("conversations")
+        .values({
+          account_id: accountId,
+          number: values.number,
+          subject: values.subject,
+          status: "new",
+          priority: values.priority,
+          type: values.type,
+          channel: values.channel,
+          language: values.language,
+          contact_id: values.contactId,
+          assignee_id: null,
+          team_id: null,
+          tags: values.tags,
+          preview: values.preview,
+          message_count: 1,
+          last_seq: 1,
+          last_message_at: values.at,
+          solved_at: null,
+          search_text: values.search.text,
+          search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
+          created_at: values.at,
+          updated_at: values.at,
+        })
+        .returningAll(),
+    )
+    .with("m", (qb) =>
+      qb
+        .insertInto("messages")
+        .values((eb) => ({
+          account_id: accountId,
+          conversation_id: eb.selectFrom("c").select("c.id"),
+          kind: m.kind,
+          body: m.body,
+          author_user_id: m.authorUserId,
+          author_contact_id: m.authorContactId,
+          mentions: [],
+          search_text: m.search.text,
+          search_tsv: sql<string>`to_tsvector('simple', ${m.search.terms})`,
+          created_at: values.at,
+          seq: 1,
+        }))
+        .returning("id"),
+    )
+    .with("e", (qb) =>
+      qb.insertInto("events").values((eb) => [
+        {
+          account_id: accountId,
+          actor_user_id: values.actor.userId,
+          actor_token_id: values.actor.tokenId,
+          type: "conversation.created",
+          subject_type: "conversation",
+          subject_id: eb.selectFrom("c").select("c.id"),
+          after: JSON.stringify(values.createdAfter),
+          created_at: values.at,
+        },
+        {
+          account_id: accountId,
+          actor_user_id: values.actor.userId,
+          actor_token_id: values.actor.tokenId,
+          type: "message.created",
+          subject_type: "message",
+          subject_id: eb.selectFrom("m").select("m.id"),
+          after: sql<string>`jsonb_build_object('conversationId', (select id from c), 'kind', ${m.kind}::text)`,
+          created_at: values.at,
+        },
+      ]),
+    )
+    .selectFrom(["c", "m"])
+    .select([
+      "c.id",
+      "c.number",
+      "c.subject",
+      "c.status",
+      "c.priority",
+      "c.type",
+      "c.channel",
+      "c.language",
+      "c.contact_id",
+      "c.assignee_id",
+      "c.team_id",
+      "c.tags",
+      "c.preview",
+      "c.message_count",
+      "c.last_message_at",
+      "c.solved_at",
+      "c.created_at",
+      "c.updated_at",
+      "m.id as message_id",
+    ])
     .executeTakeFirstOrThrow();
-  return row.id;
+  const { message_id, ...conversation } = row;
+  return { row: conversation, messageId: message_id };
 }
 
 /** One conversation of the account; `forUpdate` locks it for the rest of the transaction. */

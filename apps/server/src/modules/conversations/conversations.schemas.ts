@@ -111,7 +111,8 @@ export const CreateConversationBody = Type.Object(
     type: Type.Optional(nullableEnum(CONVERSATION_TYPES)),
     language: Type.Optional(stringEnum(LANGUAGES)),
     tags: Type.Optional(Tags),
-    channel: Type.Optional(stringEnum(CHANNELS)),
+    // Email and chat conversations are opened by their channels, not through this route.
+    channel: Type.Optional(stringEnum(["web", "api"] as const)),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@ import {
   type AuditEvent,
   type Channel,
   CONVERSATION_STATUSES,
+  type Contact,
   type ConversationCounts,
   type ConversationDetail,
   type ConversationStatus,
@@ -16,9 +17,9 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
-import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
+import { conversationChanged, messageCreated, publishAfterCommit } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
-import { findOrCreateContact, getContact } from "../contacts/contacts.service";
+import { findContactByIdentity, findOrCreateContact, getContact } from "../contacts/contacts.service";
 import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
 import { presentDetail, presentEvent, presentMessage, presentSummary } from "./conversations.presenter";
@@ -27,7 +28,7 @@ import {
   countStatusUpTo,
   countUnsolved,
   findConversation,
-  insertConversation,
+  insertConversationWithMessage,
   listConversationRows,
   nextConversationNumber,
   subjectEvents,
@@ -84,10 +85,13 @@ export async function createConversation(
   const tags = normalizeTags(input.tags ?? []);
   const language = input.language ?? detectLanguage(subject, body);
   if (!subject || !body) throw new AppError("validation_failed", { detail: "validation.blank" });
-  const created = await transact(ctx, async (tx) => {
-    const at = ctx.clock.now();
-    const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
-    const number = await nextConversationNumber(tx, actor.accountId);
+  // The number is taken in its own short statement, not inside the creating
+  // transaction: holding the account row's lock until that commits would let
+  // only one conversation per account be created at a time. A creation that
+  // then fails leaves a gap in the numbers, as a database sequence would.
+  const number = await nextConversationNumber(ctx.db, actor.accountId);
+  const at = ctx.clock.now();
+  const store = async (db: Executor, contact: Contact) => {
     const values = {
       number,
       subject,
@@ -98,49 +102,43 @@ export async function createConversation(
       contactId: contact.id,
       tags,
     };
-    const id = await insertConversation(tx, actor.accountId, {
+    const { row, messageId } = await insertConversationWithMessage(db, actor.accountId, {
       ...values,
       preview: previewOf(body),
       search: conversationSearch(subject),
       at,
+      message: {
+        kind: "inbound",
+        body,
+        authorUserId: null,
+        authorContactId: contact.id,
+        search: searchDocument(body),
+      },
+      actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
+      createdAfter: { ...values, status: "new" },
     });
-    const messageId = await insertMessage(tx, actor.accountId, {
-      conversationId: id,
-      kind: "inbound",
-      body,
-      authorUserId: null,
-      authorContactId: contact.id,
-      mentions: [],
-      search: searchDocument(body),
-      at,
-    });
-    await recordEvent(tx, actor, {
-      type: "conversation.created",
-      subjectType: "conversation",
-      subjectId: id,
-      after: { ...values, status: "new" },
-      at,
-    });
-    await recordEvent(tx, actor, {
-      type: "message.created",
-      subjectType: "message",
-      subjectId: messageId,
-      after: { conversationId: id, kind: "inbound" },
-      at,
-    });
-    const row = await findConversation(tx, actor.accountId, id);
-    if (!row) throw new AppError("internal");
-    const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
-    afterCommit(
-      tx,
-      conversationChanged(actor.accountId, liveSummary(presentSummary(row)), "conversation.created"),
-      messageCreated(actor.accountId, id, liveMessage(message)),
-    );
-    return presentDetail(row, contact);
-  });
+    return { detail: presentDetail({ ...row, contact_name: contact.name }, contact), messageId };
+  };
+  // A returning customer (the common case) costs two statements and no
+  // explicit transaction; a new one is created in the same transaction as
+  // the conversation.
+  const known = await findContactByIdentity(ctx.db, actor.accountId, input.contact);
+  const { detail, messageId } = known
+    ? await store(ctx.db, known)
+    : await ctx.db.transaction().execute(async (tx) => {
+        const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
+        return store(tx, contact);
+      });
+  // Committed either way (one statement, or the transaction above): announce it.
+  const message = presentMessage(await findMessage(ctx.db, actor.accountId, messageId));
+  const { contactDetail: _contact, ...summary } = detail;
+  publishAfterCommit(ctx, [
+    conversationChanged(actor.accountId, liveSummary(summary), "conversation.created"),
+    messageCreated(actor.accountId, detail.id, liveMessage(message)),
+  ]);
   // Automatic assignment runs once the conversation is committed, in its own
   // transaction, so a routing failure never loses the customer's message.
-  return (await routeNewConversation(ctx, actor.accountId, created.id)) ?? created;
+  return (await routeNewConversation(ctx, actor.accountId, detail.id)) ?? detail;
 }
 
 /** A conversation row locked for update in the caller's transaction (automatic assignment); null when absent. */
