@@ -6,6 +6,7 @@ import {
   IconInbox,
   IconKey,
   IconKeyboard,
+  IconMail,
   IconSettings,
   IconStack2,
   IconUser,
@@ -20,6 +21,7 @@ import { queryKeys } from "../api/query-keys";
 import { isAdmin, useMe } from "../features/auth/session";
 import { formatNumber } from "../i18n/format";
 import { asLanguage } from "../i18n/i18n";
+import { useFallbackInterval } from "../realtime/LiveProvider";
 import { STATUS_META } from "./status-meta";
 
 interface NavItem {
@@ -40,7 +42,7 @@ export function AppNavbar({ onShowShortcuts }: { onShowShortcuts: () => void }) 
   const counts = useQuery({
     queryKey: queryKeys.counts,
     queryFn: conversationsApi.counts,
-    refetchInterval: 30_000,
+    refetchInterval: useFallbackInterval(30_000),
   });
 
   const cap = counts.data?.cap;
@@ -77,6 +79,7 @@ export function AppNavbar({ onShowShortcuts }: { onShowShortcuts: () => void }) 
   const admin: NavItem[] = [
     { to: "/admin/users", label: t("nav.users"), icon: IconUsers, testId: "nav-admin-users" },
     { to: "/admin/teams", label: t("nav.teams"), icon: IconUsersGroup, testId: "nav-admin-teams" },
+    { to: "/admin/inboxes", label: t("nav.inboxes"), icon: IconMail, testId: "nav-admin-inboxes" },
     { to: "/admin/tokens", label: t("nav.apiTokens"), icon: IconKey, testId: "nav-admin-tokens" },
     { to: "/admin/audit", label: t("nav.audit"), icon: IconHistory, testId: "nav-admin-audit" },
   ];

@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { AppLayout } from "../components/AppLayout";
 import { RequireAdmin, RequireAuth } from "../features/auth/RequireAuth";
 import { AdminAuditRoute } from "./AdminAuditRoute";
+import { AdminInboxesRoute } from "./AdminInboxesRoute";
 import { AdminTeamsRoute } from "./AdminTeamsRoute";
 import { AdminTokensRoute } from "./AdminTokensRoute";
 import { AdminUsersRoute } from "./AdminUsersRoute";
@@ -39,6 +40,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/admin/users" replace /> },
           { path: "users", element: <AdminUsersRoute /> },
           { path: "teams", element: <AdminTeamsRoute /> },
+          { path: "inboxes", element: <AdminInboxesRoute /> },
           { path: "tokens", element: <AdminTokensRoute /> },
           { path: "audit", element: <AdminAuditRoute /> },
         ],

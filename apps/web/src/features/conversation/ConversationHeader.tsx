@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { PriorityBadge, StatusBadge } from "../../components/Badges";
 import { useIsPhone } from "../../components/use-is-phone";
+import { ConversationInboxLine } from "../email/ConversationInboxLine";
 import { useUsers } from "../people/use-people";
 import { useAssignConversation, useUpdateConversation } from "./use-conversation";
 
@@ -64,6 +65,7 @@ export function ConversationHeader({
               </Text>
               <StatusBadge status={c.status} size="sm" data-testid="conversation-status" />
               <PriorityBadge priority={c.priority} size="sm" />
+              <ConversationInboxLine conversationId={c.id} channel={c.channel} />
             </Group>
           </Stack>
         </Group>

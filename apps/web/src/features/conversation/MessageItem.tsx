@@ -4,6 +4,8 @@ import { IconLock } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { RelativeTime } from "../../components/RelativeTime";
 import { UserAvatar } from "../../components/UserAvatar";
+import { DeliveryState } from "../email/DeliveryState";
+import { EmailParts } from "../email/EmailParts";
 import { MentionText } from "./MentionText";
 
 const STYLE = {
@@ -21,6 +23,11 @@ export function MessageItem({ message, contactName }: { message: Message; contac
   const inbound = message.kind === "inbound";
   const author = message.authorName ?? (inbound ? contactName : t("common.someone"));
   const style = STYLE[message.kind];
+  const text = (
+    <Text fz="sm" className="message-bubble" dir="auto">
+      <MentionText text={message.body} />
+    </Text>
+  );
 
   return (
     <Group
@@ -59,10 +66,13 @@ export function MessageItem({ message, contactName }: { message: Message; contac
             borderEndEndRadius: inbound ? undefined : 4,
           }}
         >
-          <Text fz="sm" className="message-bubble" dir="auto">
-            <MentionText text={message.body} />
-          </Text>
+          {message.html || message.quotedText || message.quotedHtml || message.attachments?.length ? (
+            <EmailParts message={message} fallback={text} />
+          ) : (
+            text
+          )}
         </Paper>
+        <DeliveryState message={message} />
       </Box>
       {inbound ? null : (
         <UserAvatar name={author} size={30} color={message.kind === "note" ? "yellow" : "brand"} />
