@@ -15,7 +15,7 @@ import {
 import type { AppContext } from "../../app";
 import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
-import { type Actor, recordEvent } from "../../platform/events";
+import type { Actor } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
 import { conversationChanged, messageCreated, publishAfterCommit } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
@@ -40,7 +40,7 @@ import {
   previewOf,
   UNSOLVED_STATUSES,
 } from "./conversations.rules";
-import { findMessage, insertMessage } from "./messages.repo";
+import { findMessage } from "./messages.repo";
 
 /** What a new conversation is made of: the customer's first message and who they are. */
 export interface CreateConversationInput {
