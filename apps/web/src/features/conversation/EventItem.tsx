@@ -20,7 +20,7 @@ function label(
 }
 
 /** A change in the conversation (status, assignment, tags…), shown between messages. */
-export function EventItem({ event }: { event: AuditEvent }) {
+export function EventItem({ event, contactName }: { event: AuditEvent; contactName?: string | undefined }) {
   const { t, i18n } = useTranslation();
   const list = new Intl.ListFormat(intlLocale(asLanguage(i18n.language)), { type: "conjunction" });
   const users = useUserMap();
@@ -30,6 +30,10 @@ export function EventItem({ event }: { event: AuditEvent }) {
   const render = (line: EventLine): string => {
     switch (line.key) {
       case "created":
+        // Opened by the customer (email, chat, web form) rather than by an agent or integration.
+        if (event.actorName === null && contactName) {
+          return t("events.createdByCustomer", { name: isolate(contactName) });
+        }
         return t("events.created", { actor });
       case "status":
       case "priority":

@@ -58,7 +58,7 @@ export function Timeline({
             "message" in entry ? (
               <MessageItem key={`m${entry.message.id}`} message={entry.message} contactName={contactName} />
             ) : (
-              <EventItem key={`e${entry.event.id}`} event={entry.event} />
+              <EventItem key={`e${entry.event.id}`} event={entry.event} contactName={contactName} />
             ),
           )}
         </Stack>
