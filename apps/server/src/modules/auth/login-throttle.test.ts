@@ -99,3 +99,32 @@ describe(`sign-in throttling (${testDatabase})`, () => {
     expect(me.status).toBe(200);
   });
 });
+
+const redisUrl = process.env.TEST_REDIS_URL;
+describe.skipIf(!redisUrl)(`public rate limit across nodes through Redis (${testDatabase})`, () => {
+  if (!redisUrl) it.skip("needs TEST_REDIS_URL", () => undefined);
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const config = { redisUrl: redisUrl ?? null };
+    a = await createTestApp({ config, redisUrl });
+    b = await createTestApp({ config, redisUrl });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it("counts one address's requests on every node together", async () => {
+    const ip = freshIp();
+    const login = (t: TestApp) =>
+      call<ErrorBody>(t.app, { method: "POST", url: "/api/v1/auth/login", headers: ip, payload: {} });
+    for (let i = 0; i < PUBLIC_RATE_LIMIT; i++) {
+      const res = await login(i % 2 === 0 ? a : b);
+      expect(res.status).toBe(400);
+    }
+    const limited = await login(a);
+    expect(limited.status).toBe(429);
+    expect((await login(b)).status).toBe(429);
+  });
+});
