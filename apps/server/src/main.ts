@@ -1,6 +1,7 @@
 import { buildApp } from "./app";
 import { jobDefinitions } from "./modules";
 import { seedDemoData } from "./modules/demo/demo.service";
+import { startImapFetcher } from "./modules/email/email.imap-fetcher";
 import { bootstrapFirstAccount } from "./platform/bootstrap";
 import { systemClock } from "./platform/clock";
 import { loadConfig } from "./platform/config";
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     stops.push(startMaintenance(ctx, log));
     const worker = startWorker(ctx, jobRegistry(jobDefinitions), { log });
     stops.push(() => worker.stop());
+    const imap = startImapFetcher(ctx, { log });
+    stops.push(() => imap.stop());
   }
   if (config.role === "all" || config.role === "web") {
     const app = await buildApp(ctx, { logger: log });
