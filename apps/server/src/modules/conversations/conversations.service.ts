@@ -40,7 +40,6 @@ import {
   previewOf,
   UNSOLVED_STATUSES,
 } from "./conversations.rules";
-import { findMessage } from "./messages.repo";
 
 /** What a new conversation is made of: the customer's first message and who they are. */
 export interface CreateConversationInput {
@@ -117,20 +116,33 @@ export async function createConversation(
       actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
       createdAfter: { ...values, status: "new" },
     });
-    return { detail: presentDetail({ ...row, contact_name: contact.name }, contact), messageId };
+    return { detail: presentDetail({ ...row, contact_name: contact.name }, contact), messageId, contact };
   };
   // A returning customer (the common case) costs two statements and no
   // explicit transaction; a new one is created in the same transaction as
   // the conversation.
   const known = await findContactByIdentity(ctx.db, actor.accountId, input.contact);
-  const { detail, messageId } = known
+  const { detail, messageId, contact } = known
     ? await store(ctx.db, known)
     : await ctx.db.transaction().execute(async (tx) => {
         const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
         return store(tx, contact);
       });
   // Committed either way (one statement, or the transaction above): announce it.
-  const message = presentMessage(await findMessage(ctx.db, actor.accountId, messageId));
+  // The first message as the messages route reads it back, without reading it back.
+  const message = presentMessage({
+    id: messageId,
+    conversation_id: detail.id,
+    kind: "inbound",
+    body,
+    author_user_id: null,
+    author_contact_id: contact.id,
+    author_name: contact.name,
+    mentions: [],
+    created_at: at,
+    seq: 1,
+    client_id: null,
+  });
   const { contactDetail: _contact, ...summary } = detail;
   publishAfterCommit(ctx, [
     conversationChanged(actor.accountId, liveSummary(summary), "conversation.created"),

@@ -112,6 +112,17 @@ describe(`agent socket (${testDatabase})`, () => {
         list.body.items.find((x) => x.id === c.id),
       );
 
+      // The customer's first message, announced with the conversation, reads as the list shows it.
+      const firstLive = await s.next(
+        (f) => f.type === "message.created" && (f.data as { conversationId: number }).conversationId === c.id,
+      );
+      const firstListed = await call<Page<Message>>(t.app, {
+        method: "GET",
+        url: `/api/v1/conversations/${c.id}/messages`,
+        headers: a.headers,
+      });
+      expect(firstLive.data).toEqual({ conversationId: c.id, message: firstListed.body.items[0] });
+
       const posted = await postMessage(t, a, c.id, { body: "We are on it", kind: "reply" });
       const live = await s.next(
         (f) => f.type === "message.created" && (f.data as { message: Message }).message.id === posted.body.id,
