@@ -4,6 +4,8 @@ import { type RefObject, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 import { NotificationBell } from "../features/notifications/NotificationBell";
+import { LiveStatus } from "../realtime/LiveStatus";
+import { PresenceSelector } from "../realtime/PresenceSelector";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { Logo } from "./Logo";
 import { UserMenu } from "./UserMenu";
@@ -80,6 +82,8 @@ export function AppHeader({ navOpened, onToggleNav, searchRef }: AppHeaderProps)
         >
           <IconSearch size={20} />
         </ActionIcon>
+        <LiveStatus />
+        <PresenceSelector compact={phone} />
         <NotificationBell />
         <LanguageSwitch save compact={phone} />
         <UserMenu />

@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { ShortcutsHelp } from "../features/shortcuts/ShortcutsHelp";
 import { useShortcuts } from "../features/shortcuts/use-shortcuts";
+import { LiveProvider } from "../realtime/LiveProvider";
 import { AppHeader } from "./AppHeader";
 import { AppNavbar } from "./AppNavbar";
 
@@ -31,21 +32,23 @@ export function AppLayout() {
   });
 
   return (
-    <AppShell
-      header={{ height: 60 }}
-      navbar={{ width: 264, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
-      padding={0}
-    >
-      <AppShell.Header>
-        <AppHeader navOpened={navOpened} onToggleNav={nav.toggle} searchRef={searchRef} />
-      </AppShell.Header>
-      <AppShell.Navbar>
-        <AppNavbar onShowShortcuts={help.open} />
-      </AppShell.Navbar>
-      <AppShell.Main>
-        <Outlet />
-      </AppShell.Main>
-      <ShortcutsHelp opened={helpOpened} onClose={help.close} />
-    </AppShell>
+    <LiveProvider>
+      <AppShell
+        header={{ height: 60 }}
+        navbar={{ width: 264, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
+        padding={0}
+      >
+        <AppShell.Header>
+          <AppHeader navOpened={navOpened} onToggleNav={nav.toggle} searchRef={searchRef} />
+        </AppShell.Header>
+        <AppShell.Navbar>
+          <AppNavbar onShowShortcuts={help.open} />
+        </AppShell.Navbar>
+        <AppShell.Main>
+          <Outlet />
+        </AppShell.Main>
+        <ShortcutsHelp opened={helpOpened} onClose={help.close} />
+      </AppShell>
+    </LiveProvider>
   );
 }

@@ -18,6 +18,8 @@ import {
   useUpdateConversation,
 } from "../features/conversation/use-conversation";
 import { useShortcuts } from "../features/shortcuts/use-shortcuts";
+import { CollisionBanner } from "../realtime/CollisionBanner";
+import { useConversationViewers } from "../realtime/use-conversation-live";
 
 /** /conversations/:id — timeline, composer, controls and the contact. */
 export function ConversationRoute() {
@@ -34,6 +36,7 @@ export function ConversationRoute() {
   const messages = useMessages(id);
   const events = useConversationEvents(id);
   const update = useUpdateConversation(id);
+  const viewers = useConversationViewers(id);
   const c = conversation.data;
   usePageTitle(c ? `#${c.number} ${c.subject}` : undefined);
 
@@ -80,6 +83,7 @@ export function ConversationRoute() {
   return (
     <Box style={{ display: "flex", flexDirection: "column", height: "calc(100dvh - 60px)" }}>
       <ConversationHeader conversation={c} backTo={from} onShowDetails={wide ? null : details.open} />
+      <CollisionBanner viewers={viewers} />
       <Box style={{ display: "flex", flex: 1, minHeight: 0 }}>
         <Box style={{ display: "flex", flexDirection: "column", flex: 1, minWidth: 0 }}>
           <Timeline

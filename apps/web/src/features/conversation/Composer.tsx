@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { conversationsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/query-keys";
 import { isolate } from "../../i18n/format";
+import { useTypingSignal } from "../../realtime/use-conversation-live";
 import { useActiveUsers } from "../people/use-people";
 import { MentionSuggestions, matchAgents } from "./MentionSuggestions";
 import { activeMentionQuery, mentionMarkup } from "./mentions";
@@ -51,9 +52,11 @@ export function Composer({
     [mention, mode, users],
   );
 
+  const typing = useTypingSignal(conversationId);
   const send = useMutation({
     mutationFn: () => conversationsApi.send(conversationId, { body: text.trim(), kind: mode }),
     onSuccess: async () => {
+      typing.stopped();
       setText("");
       setMention(null);
       await Promise.all([
@@ -155,7 +158,10 @@ export function Composer({
             onChange={(event) => {
               setText(event.currentTarget.value);
               updateMention(event.currentTarget.value, event.currentTarget.selectionStart);
+              if (event.currentTarget.value.trim()) typing.typed();
+              else typing.stopped();
             }}
+            onBlur={typing.stopped}
             onClick={(event) => updateMention(event.currentTarget.value, event.currentTarget.selectionStart)}
             onKeyDown={(event) => {
               if (candidates.length > 0) {

@@ -2,6 +2,7 @@ import type { ConversationDetail, Message } from "@khidma/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ConversationPatch, conversationsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/query-keys";
+import { useFallbackInterval } from "../../realtime/LiveProvider";
 
 /** Never load more than this many pages of messages for one timeline. */
 const MAX_MESSAGE_PAGES = 20;
@@ -11,7 +12,8 @@ export function useConversation(id: number) {
   return useQuery({
     queryKey: queryKeys.conversation(id),
     queryFn: () => conversationsApi.get(id),
-    refetchInterval: 30_000,
+    // Live updates keep it fresh; polling only while the socket is down.
+    refetchInterval: useFallbackInterval(30_000),
   });
 }
 
@@ -30,7 +32,7 @@ export function useMessages(id: number) {
       }
       return all;
     },
-    refetchInterval: 15_000,
+    refetchInterval: useFallbackInterval(15_000),
   });
 }
 
@@ -39,7 +41,7 @@ export function useConversationEvents(id: number) {
   return useQuery({
     queryKey: queryKeys.conversationEvents(id),
     queryFn: async () => (await conversationsApi.events(id)).items,
-    refetchInterval: 30_000,
+    refetchInterval: useFallbackInterval(30_000),
     // Older servers may not have the endpoint; the timeline still shows messages.
     meta: { silent: true },
   });

@@ -7,6 +7,7 @@ import { PriorityBadge, StatusBadge, TagBadge } from "../../components/Badges";
 import { RelativeTime } from "../../components/RelativeTime";
 import { UserAvatar } from "../../components/UserAvatar";
 import { UserText } from "../../components/UserText";
+import { PresenceDot } from "../../realtime/PresenceDot";
 import { plainMentions } from "../conversation/mentions";
 
 interface ConversationRowProps {
@@ -95,9 +96,9 @@ export const ConversationRow = forwardRef<HTMLDivElement, ConversationRowProps>(
                 </Tooltip>
               ) : null}
               {assignee ? (
-                <Tooltip label={assignee.name}>
+                <PresenceDot userId={assignee.id} name={assignee.name}>
                   <UserAvatar name={assignee.name} size={22} data-testid="conversation-assignee" />
-                </Tooltip>
+                </PresenceDot>
               ) : (
                 <Tooltip label={t("conversation.unassigned")}>
                   <IconUserOff

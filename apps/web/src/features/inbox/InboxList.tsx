@@ -8,6 +8,7 @@ import { useLocation, useNavigate } from "react-router";
 import { conversationsApi, type InboxView } from "../../api/endpoints";
 import { queryKeys } from "../../api/query-keys";
 import { EmptyState } from "../../components/EmptyState";
+import { useFallbackInterval } from "../../realtime/LiveProvider";
 import { useUserMap } from "../people/use-people";
 import { useShortcuts } from "../shortcuts/use-shortcuts";
 import { BulkBar } from "./BulkBar";
@@ -32,12 +33,13 @@ export function InboxList({ view, status, onStatusChange }: InboxListProps) {
   const rowRefs = useRef(new Map<number, HTMLDivElement>());
 
   const filters = { view, status };
+  const poll = useFallbackInterval(30_000);
   const list = useInfiniteQuery({
     queryKey: queryKeys.conversationList(filters),
     queryFn: ({ pageParam }) => conversationsApi.list({ ...filters, cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: 30_000,
+    refetchInterval: poll,
   });
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
 

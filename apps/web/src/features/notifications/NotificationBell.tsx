@@ -21,6 +21,7 @@ import { miscApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/query-keys";
 import { RelativeTime } from "../../components/RelativeTime";
 import { isolate } from "../../i18n/format";
+import { useFallbackInterval } from "../../realtime/LiveProvider";
 
 /** The bell in the header: mentions and assignments, newest first. */
 export function NotificationBell() {
@@ -31,7 +32,7 @@ export function NotificationBell() {
   const list = useQuery({
     queryKey: queryKeys.notifications,
     queryFn: miscApi.notifications,
-    refetchInterval: 30_000,
+    refetchInterval: useFallbackInterval(30_000),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
   const readOne = useMutation({ mutationFn: miscApi.readNotification, onSuccess: refresh });

@@ -1,0 +1,41 @@
+import { Indicator, Tooltip } from "@mantine/core";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { isolate } from "../i18n/format";
+import { type Presence, usePresenceOf } from "./LiveProvider";
+
+/** Colour of each presence. */
+export const PRESENCE_COLOR: Record<Presence, string> = { online: "teal", away: "yellow", offline: "gray" };
+
+/** Puts an agent's presence dot on an avatar (at the avatar's end corner in either direction). */
+export function PresenceDot({
+  userId,
+  name,
+  children,
+}: {
+  userId: number;
+  name: string;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const presence = usePresenceOf(userId);
+  const label = t("live.presenceOf", { name: isolate(name), status: t(`live.status.${presence}`) });
+  return (
+    <Tooltip label={label}>
+      <Indicator
+        color={PRESENCE_COLOR[presence]}
+        size={9}
+        offset={3}
+        position="bottom-end"
+        withBorder
+        processing={false}
+        aria-label={label}
+        data-testid="presence-dot"
+        data-status={presence}
+        data-user-id={userId}
+      >
+        {children}
+      </Indicator>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,43 @@
+import type { ConversationDetail, ConversationSummary, Message } from "@khidma/contracts";
+import type { QueryClient } from "@tanstack/react-query";
+import { queryKeys } from "../api/query-keys";
+import type { LiveFrame } from "./live-socket";
+
+/**
+ * Puts a live update into the query cache: a new message is appended to its
+ * conversation's timeline (once), a changed conversation is merged into its
+ * open page, and the lists, counts and timeline events that a change can
+ * move are refetched, since their filters live on the server.
+ */
+export function applyFrame(queryClient: QueryClient, frame: LiveFrame): void {
+  switch (frame.type) {
+    case "message.created": {
+      const { conversationId, message } = frame.data as { conversationId: number; message: Message };
+      queryClient.setQueryData<Message[]>(queryKeys.messages(conversationId), (old) => {
+        if (!old || old.some((m) => m.id === message.id)) return old;
+        return [...old, message];
+      });
+      return;
+    }
+    case "conversation.created":
+    case "conversation.updated": {
+      const { conversation } = frame.data as { conversation: ConversationSummary };
+      queryClient.setQueryData<ConversationDetail>(queryKeys.conversation(conversation.id), (old) =>
+        old ? { ...old, ...conversation } : old,
+      );
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversationEvents(conversation.id) });
+      return;
+    }
+    case "notification.created":
+      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+      return;
+  }
+}
+
+/** After a reconnect: refetch what may have changed while the socket was down. */
+export function refetchAfterGap(queryClient: QueryClient): void {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+  void queryClient.invalidateQueries({ queryKey: ["conversation"] });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+}
