@@ -15,7 +15,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port between 20000 and 32000 on the loopback address. */
+export async function freePort(): Promise<number> {
   // Ports below 32768 stay clear of the kernel's ephemeral range.
   for (let i = 0; i < 50; i++) {
     const port = 20000 + Math.floor(Math.random() * 12000);
@@ -29,8 +30,8 @@ async function freePort(): Promise<number> {
   throw new Error("no free port below 32768");
 }
 
-/** Starts the server from source with demo data and waits until /api/health answers. */
-export async function startServer(): Promise<RunningServer> {
+/** Starts the server from source with demo data (and extra environment) and waits until /api/health answers. */
+export async function startServer(opts: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "khidma-e2e-"));
   const adminEmail = "owner@khidma.test";
@@ -47,6 +48,7 @@ export async function startServer(): Promise<RunningServer> {
       KHIDMA_ADMIN_PASSWORD: adminPassword,
       KHIDMA_DEMO: "1",
       LOG_LEVEL: "warn",
+      ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -2,6 +2,7 @@ import { buildApp } from "./app";
 import { jobDefinitions } from "./modules";
 import { seedDemoData } from "./modules/demo/demo.service";
 import { startImapFetcher } from "./modules/email/email.imap-fetcher";
+import { startSmtpReceiver } from "./modules/email/email.smtp-receiver";
 import { bootstrapFirstAccount } from "./platform/bootstrap";
 import { systemClock } from "./platform/clock";
 import { loadConfig } from "./platform/config";
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
     const app = await buildApp(ctx, { logger: log });
     await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
+  }
+  if ((config.role === "all" || config.role === "web") && config.smtpPort !== null) {
+    // The built-in receiver answers 250 only after a message is committed; it stops first on shutdown.
+    const receiver = await startSmtpReceiver(ctx, { port: config.smtpPort, host: config.host, log });
+    stops.push(() => receiver.close());
   }
 
   let stopping = false;

@@ -62,27 +62,22 @@ export function EmailBody({ html, lang, testId }: { html: string; lang: string; 
     setHeight(Math.min(4000, Math.max(24, doc.documentElement.scrollHeight)));
   }, []);
 
-  useEffect(() => {
-    const node = frame.current;
-    if (!node) return;
-    let observer: ResizeObserver | null = null;
-    const onLoad = () => {
-      measure();
-      const body = node.contentDocument?.body;
-      if (body && typeof ResizeObserver !== "undefined") {
-        observer?.disconnect();
-        observer = new ResizeObserver(measure);
-        observer.observe(body);
-      }
-      // Images load after the document: measure again when they do.
-      for (const img of Array.from(node.contentDocument?.images ?? [])) img.addEventListener("load", measure);
-    };
-    node.addEventListener("load", onLoad);
-    return () => {
-      node.removeEventListener("load", onLoad);
-      observer?.disconnect();
-    };
+  const observer = useRef<ResizeObserver | null>(null);
+  // Attached as the frame's onLoad prop, so a srcdoc that loads before any
+  // effect runs is still measured.
+  const onLoad = useCallback(() => {
+    const doc = frame.current?.contentDocument;
+    measure();
+    if (!doc?.body) return;
+    observer.current?.disconnect();
+    if (typeof ResizeObserver !== "undefined") {
+      observer.current = new ResizeObserver(measure);
+      observer.current.observe(doc.body);
+    }
+    // Images load after the document: measure again when they do.
+    for (const img of Array.from(doc.images)) img.addEventListener("load", measure);
   }, [measure]);
+  useEffect(() => () => observer.current?.disconnect(), []);
 
   return (
     <iframe
@@ -91,6 +86,7 @@ export function EmailBody({ html, lang, testId }: { html: string; lang: string; 
       srcDoc={srcDoc}
       sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
       referrerPolicy="no-referrer"
+      onLoad={onLoad}
       data-testid={testId ?? "email-html"}
       style={{ width: "100%", height, border: 0, display: "block", background: "transparent" }}
     />

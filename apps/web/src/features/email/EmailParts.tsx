@@ -17,9 +17,10 @@ function sizeText(bytes: number, lang: string): string {
 }
 
 /** Files of a message: images as thumbnails, everything as a download link. */
-function Attachments({ items }: { items: Attachment[] }) {
+function Attachments({ items, hasHtml }: { items: Attachment[]; hasHtml: boolean }) {
   const { t, i18n } = useTranslation();
-  const images = items.filter((a) => a.contentType.startsWith("image/"));
+  // Inline images already show inside the HTML; thumbnails are for the others.
+  const images = items.filter((a) => a.contentType.startsWith("image/") && !(hasHtml && a.inline));
   return (
     <Stack gap={6} mt="xs" data-testid="attachments">
       {images.length ? (
@@ -91,7 +92,9 @@ export function EmailParts({ message, fallback }: { message: Message; fallback: 
           </Collapse>
         </Box>
       ) : null}
-      {message.attachments?.length ? <Attachments items={message.attachments} /> : null}
+      {message.attachments?.length ? (
+        <Attachments items={message.attachments} hasHtml={Boolean(message.html)} />
+      ) : null}
     </Box>
   );
 }
