@@ -12,6 +12,7 @@ import { emailJobs } from "./email/email.jobs";
 import { registerOutboundRoutes } from "./email/outbound.routes";
 import { registerInboxesRoutes } from "./inboxes/inboxes.routes";
 import { registerInvitationsRoutes } from "./invitations/invitations.routes";
+import { registerJobsRoutes } from "./jobs/jobs.routes";
 import { registerNotificationsRoutes } from "./notifications/notifications.routes";
 import { registerRealtimeRoutes } from "./realtime/realtime.routes";
 import { registerRoutingRoutes } from "./routing/routing.routes";
@@ -30,6 +31,7 @@ export const modules: ModuleRegistrar[] = [
   registerTeamsRoutes,
   registerApiTokensRoutes,
   registerAuditRoutes,
+  registerJobsRoutes,
   registerSearchRoutes,
   registerContactsRoutes,
   registerConversationsRoutes,

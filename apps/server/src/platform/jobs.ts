@@ -322,3 +322,59 @@ export async function purgeFinishedJobs(ctx: AppContext, olderThanMs: number): P
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/** The states of a job row. */
+export const JOB_STATES = ["queued", "running", "done", "dead"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** A job as admins see it. */
+export interface JobView {
+  id: number;
+  name: string;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  payload: unknown;
+  lastError: string | null;
+  runAt: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** The account's jobs in one state, newest first, before the keyset position `beforeId`. */
+export async function listJobs(
+  db: Executor,
+  accountId: number,
+  opts: { state: JobState; beforeId: number | null; limit: number },
+): Promise<JobView[]> {
+  let q = db
+    .selectFrom("jobs")
+    .select([
+      "id",
+      "name",
+      "state",
+      "attempts",
+      "max_attempts",
+      "payload",
+      "last_error",
+      "run_at",
+      "created_at",
+      "finished_at",
+    ])
+    .where("account_id", "=", accountId)
+    .where("state", "=", opts.state);
+  if (opts.beforeId !== null) q = q.where("id", "<", opts.beforeId);
+  const rows = await q.orderBy("id", "desc").limit(opts.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    state: r.state as JobState,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    payload: r.payload,
+    lastError: r.last_error,
+    runAt: r.run_at.toISOString(),
+    createdAt: r.created_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
+  }));
+}
