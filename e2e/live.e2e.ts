@@ -151,6 +151,33 @@ describe.skipIf(!chromiumPath)("two agents see each other live in Chromium", () 
         await agent.getByTestId("presence-option-online").click();
         await row.locator('[data-testid="presence-dot"][data-status="online"]').waitFor();
         expect(await owner.evaluate(() => document.documentElement.dir)).toBe(lang === "ar" ? "rtl" : "ltr");
+
+        // Automatic assignment: the owner turns it on; a new conversation goes to an online agent.
+        await owner.goto(`${server.url}/admin/routing`);
+        await owner.getByTestId("routing-row").filter({ hasText: AGENT_NAME }).waitFor();
+        const toggle = owner.getByTestId("routing-auto-assign");
+        await toggle.click();
+        await expect.poll(() => toggle.isChecked()).toBe(true);
+        await owner
+          .getByTestId("routing-row")
+          .filter({ hasText: AGENT_NAME })
+          .locator('[data-status="online"]')
+          .waitFor();
+        await shot(owner, `${lang}-live-06-routing`);
+        const routed = await ownerContext.request.post(`${server.url}/api/v1/conversations`, {
+          data: {
+            subject: `${subject} 2`,
+            contact: { name: "Omar", email: `routed-${lang}@example.test` },
+            body: lang === "ar" ? "مرحبًا" : "Hello",
+          },
+          headers: { "x-csrf-token": ownerCsrf },
+        });
+        expect(((await routed.json()) as { assigneeId: number | null }).assigneeId).not.toBeNull();
+        const off = await ownerContext.request.patch(`${server.url}/api/v1/routing/settings`, {
+          data: { autoAssign: false },
+          headers: { "x-csrf-token": ownerCsrf },
+        });
+        expect(off.status()).toBe(200);
       } catch (error) {
         // What each agent saw when it failed, for the report.
         for (const [i, page] of pages.entries())

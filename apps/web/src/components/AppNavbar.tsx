@@ -2,6 +2,7 @@ import { CONVERSATION_STATUSES } from "@khidma/contracts";
 import { Badge, Box, Divider, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
 import {
   type Icon,
+  IconArrowsShuffle,
   IconHistory,
   IconInbox,
   IconKey,
@@ -79,6 +80,7 @@ export function AppNavbar({ onShowShortcuts }: { onShowShortcuts: () => void }) 
   const admin: NavItem[] = [
     { to: "/admin/users", label: t("nav.users"), icon: IconUsers, testId: "nav-admin-users" },
     { to: "/admin/teams", label: t("nav.teams"), icon: IconUsersGroup, testId: "nav-admin-teams" },
+    { to: "/admin/routing", label: t("nav.routing"), icon: IconArrowsShuffle, testId: "nav-admin-routing" },
     { to: "/admin/inboxes", label: t("nav.inboxes"), icon: IconMail, testId: "nav-admin-inboxes" },
     { to: "/admin/tokens", label: t("nav.apiTokens"), icon: IconKey, testId: "nav-admin-tokens" },
     { to: "/admin/audit", label: t("nav.audit"), icon: IconHistory, testId: "nav-admin-audit" },

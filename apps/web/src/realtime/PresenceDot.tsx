@@ -1,4 +1,4 @@
-import { Indicator, Tooltip } from "@mantine/core";
+import { Indicator, Tooltip, useDirection } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { isolate } from "../i18n/format";
@@ -7,7 +7,7 @@ import { type Presence, usePresenceOf } from "./LiveProvider";
 /** Colour of each presence. */
 export const PRESENCE_COLOR: Record<Presence, string> = { online: "teal", away: "yellow", offline: "gray" };
 
-/** Puts an agent's presence dot on an avatar (at the avatar's end corner in either direction). */
+/** Puts an agent's presence dot on an avatar. */
 export function PresenceDot({
   userId,
   name,
@@ -19,6 +19,8 @@ export function PresenceDot({
 }) {
   const { t } = useTranslation();
   const presence = usePresenceOf(userId);
+  // Indicator positions are physical: the dot sits at the avatar's end corner in either direction.
+  const { dir } = useDirection();
   const label = t("live.presenceOf", { name: isolate(name), status: t(`live.status.${presence}`) });
   return (
     <Tooltip label={label}>
@@ -26,7 +28,7 @@ export function PresenceDot({
         color={PRESENCE_COLOR[presence]}
         size={9}
         offset={3}
-        position="bottom-end"
+        position={dir === "rtl" ? "bottom-start" : "bottom-end"}
         withBorder
         processing={false}
         aria-label={label}

@@ -3,6 +3,7 @@ import { AppLayout } from "../components/AppLayout";
 import { RequireAdmin, RequireAuth } from "../features/auth/RequireAuth";
 import { AdminAuditRoute } from "./AdminAuditRoute";
 import { AdminInboxesRoute } from "./AdminInboxesRoute";
+import { AdminRoutingRoute } from "./AdminRoutingRoute";
 import { AdminTeamsRoute } from "./AdminTeamsRoute";
 import { AdminTokensRoute } from "./AdminTokensRoute";
 import { AdminUsersRoute } from "./AdminUsersRoute";
@@ -40,6 +41,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/admin/users" replace /> },
           { path: "users", element: <AdminUsersRoute /> },
           { path: "teams", element: <AdminTeamsRoute /> },
+          { path: "routing", element: <AdminRoutingRoute /> },
           { path: "inboxes", element: <AdminInboxesRoute /> },
           { path: "tokens", element: <AdminTokensRoute /> },
           { path: "audit", element: <AdminAuditRoute /> },

@@ -87,6 +87,16 @@ describe(`agent socket (${testDatabase})`, () => {
       await s.next(errorCode("not_subscribed"));
     });
 
+    it("closes with 4401 once its session is signed out", async () => {
+      const a = await createAccount(t.ctx);
+      const session = await signInCookie(t.app, a.email, a.password);
+      const s = await connect({ cookie: session.cookie });
+      await s.next(ofType("hello"));
+      const out = await call(t.app, { method: "POST", url: "/api/v1/auth/logout", headers: session.write });
+      expect(out.status).toBeLessThan(300);
+      expect(await s.closed).toBe(4401);
+    });
+
     it("drops a socket that stops answering pings", async () => {
       const a = await createAccount(t.ctx);
       const dead = await connect(a.headers, { autoPong: false });

@@ -28,6 +28,8 @@ const BURST = 40;
 const REFILL_PER_SEC = 10;
 /** After this many refused frames the socket is closed as abusive. */
 const MAX_STRIKES = 50;
+/** Every this many heartbeats the session is checked again, so signing out (or being disabled) ends the socket. */
+const REVALIDATE_EVERY = 4;
 
 interface Log {
   warn(obj: object, msg?: string): void;
@@ -68,6 +70,7 @@ export class AgentConnection {
   private tokens = BURST;
   private lastRefill = Date.now();
   private strikes = 0;
+  private beats = 0;
   private closed = false;
   // Frames are handled one after another, so "subscribe" then "typing" keep their order.
   private chain: Promise<void> = Promise.resolve();
@@ -78,6 +81,8 @@ export class AgentConnection {
     private readonly principal: Principal,
     private readonly lang: Language,
     private readonly log: Log,
+    /** Resolves the socket's credentials again; null once they no longer sign anyone in. */
+    private readonly revalidate: () => Promise<{ userId: number } | null> = async () => principal,
   ) {}
 
   private get accountId() {
@@ -120,6 +125,14 @@ export class AgentConnection {
     }
     this.alive = false;
     this.socket.ping();
+    this.beats += 1;
+    if (this.beats % REVALIDATE_EVERY === 0) {
+      const now = await this.revalidate();
+      if (!now || now.userId !== this.userId) {
+        this.socket.close(CLOSE.unauthorized, "signed out");
+        return;
+      }
+    }
     const presence = presenceOf(this.ctx.hub);
     await presence.connect(this.accountId, this.userId, this.id);
     for (const conversationId of this.viewing) {

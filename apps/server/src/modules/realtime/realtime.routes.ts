@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { principalOf } from "../../platform/auth";
+import { principalOf, resolvePrincipal } from "../../platform/auth";
 import { AppError } from "../../platform/errors";
 import { presenceOf } from "../../platform/presence";
 import { AgentConnection, CLOSE, setPresence } from "./agent-socket";
@@ -98,7 +98,9 @@ export async function registerRealtimeRoutes(api: FastifyInstance): Promise<void
         socket.close(CLOSE.unauthorized, "not allowed");
         return;
       }
-      const conn = new AgentConnection(api.ctx, socket, principal, request.lang, request.log);
+      const conn = new AgentConnection(api.ctx, socket, principal, request.lang, request.log, () =>
+        resolvePrincipal(api.ctx.db, api.ctx.clock, request),
+      );
       connections.add(conn);
       socket.on("close", () => connections.delete(conn));
       conn.start().catch((err: unknown) => {
