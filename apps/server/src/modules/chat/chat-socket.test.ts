@@ -24,7 +24,7 @@ describe(`visitor socket (${testDatabase})`, () => {
   let t: TestApp;
   beforeAll(async () => {
     // The stream below sends far more than a visitor may in a minute.
-    t = await createTestApp({ config: { chatLimitScale: 100 } });
+    t = await createTestApp({ config: { chatLimitScale: 1000 } });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(() => t.close());
@@ -124,6 +124,35 @@ describe(`visitor socket (${testDatabase})`, () => {
     client.cut();
   });
 
+  it("refuses a visitor over the message limit with an error frame and 4429, and the resend keeps the order", async () => {
+    const strict = await createTestApp();
+    await strict.app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const a = await createAccount(strict.ctx);
+      const w = await makeWidget(strict, a);
+      const token = await startSession(strict, w.key);
+      const client = new ChatTestClient(`${wsBase(strict)}/api/v1/widget/ws?key=${w.key}&token=${token}`);
+      await client.connect();
+      for (let i = 0; i < 35; i++) client.send(`limit-${String(i).padStart(4, "0")}`, `m${i}`);
+      await client.until(() => client.closes.includes(4429));
+      const refused = client.frames.find((f) => f.type === "error");
+      expect(refused).toMatchObject({ code: "too_many_requests", clientId: "limit-0030" });
+      expect(refused?.type === "error" && refused.retryAfterMs).toBeGreaterThan(0);
+      const stored = await strict.ctx.db
+        .selectFrom("messages")
+        .select("client_id")
+        .where("account_id", "=", a.accountId)
+        .orderBy("seq")
+        .execute();
+      expect(stored.map((m) => m.client_id)).toEqual(
+        Array.from({ length: 30 }, (_, i) => `limit-${String(i).padStart(4, "0")}`),
+      );
+      client.cut();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("loses, duplicates and reorders nothing when the socket is cut at random points during 1,000 messages", async () => {
     const a = await createAccount(t.ctx);
     const w = await makeWidget(t, a);
@@ -169,7 +198,7 @@ describe(`visitor socket (${testDatabase})`, () => {
       }
     }
     await agent;
-    await client.until(() => client.outbox.length === 0, 60_000);
+    await client.until(() => client.outbox.length === 0, 90_000);
     // A last reconnect fetches whatever the cuts kept from arriving live.
     client.cut();
     await client.connect();

@@ -19,13 +19,19 @@ export const CHAT_CLOSE = {
   unauthorized: 4401,
   forbiddenOrigin: 4403,
   notFound: 4404,
+  /** Over a rate limit: reconnect after the error frame's retryAfterMs and resend in order. */
+  rateLimited: 4429,
   policy: 1008,
+  internal: 1011,
 } as const;
 
 /** Bytes of one frame; the WebSocket layer closes with 1009 far above this. */
 const MAX_FRAME_BYTES = 16 * 1024;
 /** Bad frames a socket may send before it is closed. */
 const MAX_STRIKES = 20;
+/** Frames (and bytes) held while a new socket's token is checked. */
+const EARLY_FRAMES = 5000;
+const EARLY_BYTES = 2 * 1024 * 1024;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 type Auth = { ok: true; vc: VisitorContext } | { ok: false; code: number; reason: string };
@@ -116,7 +122,7 @@ class VisitorConnection {
   }
 
   private send(frame: ChatServerFrame): void {
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.readyState !== this.socket.OPEN) return;
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -147,6 +153,9 @@ class VisitorConnection {
   }
 
   private async handle(raw: Buffer, isBinary: boolean): Promise<void> {
+    // Frames still queued when the socket went away are dropped: the client
+    // resends what was not acked, in order, on its next connection.
+    if (this.closed) return;
     if (isBinary || raw.length > MAX_FRAME_BYTES) {
       this.strike();
       return this.error(
@@ -161,15 +170,7 @@ class VisitorConnection {
       CHAT_LIMITS.socketFrames,
       60_000,
     );
-    if (!frames.allowed) {
-      this.strike();
-      return this.error(
-        "too_many_requests",
-        "chat.rate_limited",
-        { retryAfterMs: frames.retryAfterMs },
-        { seconds: Math.ceil(frames.retryAfterMs / 1000) },
-      );
-    }
+    if (!frames.allowed) return this.refuseForNow(frames.retryAfterMs, undefined);
     let frame: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(raw.toString("utf8"));
@@ -248,14 +249,7 @@ class VisitorConnection {
       [`imsg:${this.ip}`, CHAT_LIMITS.ipMessages],
     ] as const) {
       const result = await this.limiter.hit(key, max, 60_000);
-      if (!result.allowed) {
-        return this.error(
-          "too_many_requests",
-          "chat.rate_limited",
-          { clientId, retryAfterMs: result.retryAfterMs },
-          { seconds: Math.ceil(result.retryAfterMs / 1000) },
-        );
-      }
+      if (!result.allowed) return this.refuseForNow(result.retryAfterMs, clientId);
     }
     try {
       const sent = await sendVisitorMessage(this.ctx, this.vc, {
@@ -271,7 +265,28 @@ class VisitorConnection {
       this.send({ type: "ack", clientId, seq: sent.message.seq, message: sent.message });
     } catch (err) {
       this.fail(err, clientId);
+      // A message that failed for a reason of ours is retried; the ones after
+      // it must not overtake it, so the connection ends and the client resends
+      // its outbox, in order, on the next.
+      if (!(err instanceof AppError) || err.status >= 500) this.end(CHAT_CLOSE.internal, "retry");
     }
+  }
+
+  // Over a limit, a later message must not slip in before this one once the
+  // window turns: the connection ends and the client comes back after the wait.
+  private refuseForNow(retryAfterMs: number, clientId: string | undefined): void {
+    this.error(
+      "too_many_requests",
+      "chat.rate_limited",
+      { retryAfterMs, ...(clientId ? { clientId } : {}) },
+      { seconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) },
+    );
+    this.end(CHAT_CLOSE.rateLimited, "rate limited");
+  }
+
+  private end(code: number, reason: string): void {
+    this.closed = true;
+    this.socket.close(code, reason);
   }
 
   private async typing(frame: Record<string, unknown>): Promise<void> {
@@ -333,11 +348,16 @@ export function registerVisitorSocket(scope: FastifyInstance, limiter: RateLimit
     (socket, request) => {
       // Frames that arrive while the token is checked wait in order.
       const early: [Buffer, boolean][] = [];
+      let earlyBytes = 0;
       let conn: VisitorConnection | null = null;
       socket.on("message", (data, isBinary) => {
         const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-        if (conn) conn.onFrame(raw, isBinary);
-        else if (early.length < 50) early.push([raw, isBinary]);
+        if (conn) return conn.onFrame(raw, isBinary);
+        earlyBytes += raw.length;
+        // A reconnecting client resends its whole outbox at once; past a bound
+        // it is told to come back (1013) rather than have frames dropped.
+        if (early.length >= EARLY_FRAMES || earlyBytes > EARLY_BYTES) socket.close(1013, "try again");
+        else early.push([raw, isBinary]);
       });
       socket.on("error", () => undefined);
       socket.on("close", () => {

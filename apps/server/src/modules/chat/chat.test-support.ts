@@ -56,6 +56,12 @@ export class ChatTestClient {
     socket.on("close", (code) => {
       this.closes.push(code);
       this.notify();
+      // Over a limit or after a server fault, come back and resend in order.
+      if ((code === 4429 || code === 1011 || code === 1013) && this.socket === socket) {
+        const wait = [...this.frames].reverse().find((f) => f.type === "error" && f.retryAfterMs);
+        const ms = wait?.type === "error" ? (wait.retryAfterMs ?? 50) : 50;
+        setTimeout(() => void this.connect().catch(() => undefined), Math.min(ms, 5000));
+      }
     });
     socket.on("error", () => undefined);
     return new Promise((resolve, reject) => {
