@@ -57,6 +57,21 @@ export async function routeNewConversation(
   accountId: number,
   conversationId: number,
 ): Promise<ConversationDetail | null> {
+  try {
+    return await route(ctx, accountId, conversationId);
+  } catch {
+    // The conversation is already committed and answered for: when routing
+    // cannot run (Redis unreachable, a lock timeout) it stays unassigned, in
+    // the Unassigned view, rather than failing a request a client would retry.
+    return null;
+  }
+}
+
+async function route(
+  ctx: AppContext,
+  accountId: number,
+  conversationId: number,
+): Promise<ConversationDetail | null> {
   const settings = await findSettings(ctx.db, accountId);
   if (!settings.auto_assign) return null;
   const statuses = await presenceOf(ctx.hub).statuses(accountId);
