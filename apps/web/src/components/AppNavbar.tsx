@@ -8,6 +8,7 @@ import {
   IconKey,
   IconKeyboard,
   IconMail,
+  IconMessageChatbot,
   IconSettings,
   IconStack2,
   IconUser,
@@ -82,6 +83,7 @@ export function AppNavbar({ onShowShortcuts }: { onShowShortcuts: () => void }) 
     { to: "/admin/teams", label: t("nav.teams"), icon: IconUsersGroup, testId: "nav-admin-teams" },
     { to: "/admin/routing", label: t("nav.routing"), icon: IconArrowsShuffle, testId: "nav-admin-routing" },
     { to: "/admin/inboxes", label: t("nav.inboxes"), icon: IconMail, testId: "nav-admin-inboxes" },
+    { to: "/admin/widgets", label: t("nav.widgets"), icon: IconMessageChatbot, testId: "nav-admin-widgets" },
     { to: "/admin/tokens", label: t("nav.apiTokens"), icon: IconKey, testId: "nav-admin-tokens" },
     { to: "/admin/audit", label: t("nav.audit"), icon: IconHistory, testId: "nav-admin-audit" },
   ];

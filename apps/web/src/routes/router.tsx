@@ -7,6 +7,7 @@ import { AdminRoutingRoute } from "./AdminRoutingRoute";
 import { AdminTeamsRoute } from "./AdminTeamsRoute";
 import { AdminTokensRoute } from "./AdminTokensRoute";
 import { AdminUsersRoute } from "./AdminUsersRoute";
+import { AdminWidgetsRoute } from "./AdminWidgetsRoute";
 import { ContactRoute } from "./ContactRoute";
 import { ConversationRoute } from "./ConversationRoute";
 import { InboxRoute } from "./InboxRoute";
@@ -44,6 +45,7 @@ export const router = createBrowserRouter([
           { path: "routing", element: <AdminRoutingRoute /> },
           { path: "inboxes", element: <AdminInboxesRoute /> },
           { path: "tokens", element: <AdminTokensRoute /> },
+          { path: "widgets", element: <AdminWidgetsRoute /> },
           { path: "audit", element: <AdminAuditRoute /> },
         ],
       },
