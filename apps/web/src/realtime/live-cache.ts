@@ -22,9 +22,13 @@ export function applyFrame(queryClient: QueryClient, frame: LiveFrame): void {
     case "conversation.created":
     case "conversation.updated": {
       const { conversation } = frame.data as { conversation: ConversationSummary };
-      queryClient.setQueryData<ConversationDetail>(queryKeys.conversation(conversation.id), (old) =>
-        old ? { ...old, ...conversation } : old,
-      );
+      const key = queryKeys.conversation(conversation.id);
+      const before = queryClient.getQueryData<ConversationDetail>(key);
+      queryClient.setQueryData<ConversationDetail>(key, (old) => (old ? { ...old, ...conversation } : old));
+      // A channel that announces only the conversation (an inbound email) still moves its timeline.
+      if (before && before.lastMessageAt !== conversation.lastMessageAt) {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.messages(conversation.id) });
+      }
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversationEvents(conversation.id) });
       return;

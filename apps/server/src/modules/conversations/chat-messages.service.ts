@@ -9,6 +9,7 @@ import {
   publishAfterCommit,
 } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
+import { routeNewConversation } from "../routing/routing.service";
 import {
   insertEmptyConversation,
   lastSeqOf,
@@ -64,6 +65,8 @@ export async function startChatConversation(
     };
   });
   publishAfterCommit(ctx, [outgoing]);
+  // A new chat goes to an online agent when the account assigns automatically.
+  await routeNewConversation(ctx, actor.accountId, id);
   return id;
 }
 

@@ -7,6 +7,7 @@ import { findOrCreateContact, normalizeContactEmail } from "../contacts/contacts
 import { detectLanguage, previewOf } from "../conversations/conversations.rules";
 import { getConversation } from "../conversations/conversations.service";
 import { type InboxRow, inboxByAddress, inboxById, inboxOfAccount } from "../inboxes/inboxes.service";
+import { routeNewConversation } from "../routing/routing.service";
 import { attachmentUrl } from "./attachments.service";
 import { handleBounce } from "./bounces";
 import { classifyInbound, type InboundClassification } from "./email.classify";
@@ -319,6 +320,8 @@ async function announce(ctx: AppContext, accountId: number, conversationId: numb
     publishAfterCommit(ctx, [
       conversationChanged(accountId, conversation, created ? "conversation.created" : "conversation.updated"),
     ]);
+    // A new conversation goes to an online agent when the account assigns automatically.
+    if (created) await routeNewConversation(ctx, accountId, conversationId);
   } catch {
     // A live update is a courtesy: clients refetch on reconnect.
   }
