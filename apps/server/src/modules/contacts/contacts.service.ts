@@ -196,13 +196,15 @@ export async function findOrCreateContact(
   actor: Actor,
   at: Date,
   input: { name: string; email?: string | undefined; phone?: string | undefined; language: Language | null },
+  /** The caller has just looked and found none: skip straight to creating (a race is still handled). */
+  opts: { lookedUp?: boolean } = {},
 ): Promise<{ contact: Contact; created: boolean }> {
   const email = input.email !== undefined ? normalizeContactEmail(input.email) : null;
   const phone = input.phone !== undefined ? normalizePhone(input.phone) : null;
   if (email === null && phone === null) {
     throw new AppError("validation_failed", { detail: "validation.contact_identity" });
   }
-  const existing = await lookup(tx, actor.accountId, email, phone);
+  const existing = opts.lookedUp ? undefined : await lookup(tx, actor.accountId, email, phone);
   if (existing !== undefined)
     return { contact: await getContact(tx, actor.accountId, existing), created: false };
 

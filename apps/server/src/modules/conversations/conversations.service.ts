@@ -125,7 +125,13 @@ export async function createConversation(
   const { detail, messageId, contact } = known
     ? await store(ctx.db, known)
     : await ctx.db.transaction().execute(async (tx) => {
-        const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
+        const { contact } = await findOrCreateContact(
+          tx,
+          actor,
+          at,
+          { ...input.contact, language },
+          { lookedUp: true },
+        );
         return store(tx, contact);
       });
   // Committed either way (one statement, or the transaction above): announce it.
