@@ -1,4 +1,4 @@
-import { Badge, Group, Menu, UnstyledButton } from "@mantine/core";
+import { Badge, ColorSwatch, Group, Menu, UnstyledButton } from "@mantine/core";
 import { IconCheck } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../features/auth/session";
@@ -20,15 +20,19 @@ export function PresenceSelector({ compact = false }: { compact?: boolean }) {
           data-testid="presence-select"
           data-status={shown}
         >
-          <Badge
-            variant="dot"
-            color={PRESENCE_COLOR[shown]}
-            size="lg"
-            radius="xl"
-            style={{ cursor: "pointer", textTransform: "none" }}
-          >
-            {compact ? null : t(`live.status.${shown}`)}
-          </Badge>
+          {compact ? (
+            <ColorSwatch color={`var(--mantine-color-${PRESENCE_COLOR[shown]}-6)`} size={14} m={6} />
+          ) : (
+            <Badge
+              variant="dot"
+              color={PRESENCE_COLOR[shown]}
+              size="lg"
+              radius="xl"
+              style={{ cursor: "pointer", textTransform: "none" }}
+            >
+              {t(`live.status.${shown}`)}
+            </Badge>
+          )}
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
