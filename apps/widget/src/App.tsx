@@ -272,7 +272,7 @@ export function App({ api, config, lang, t, identity }: Props) {
                 {messages.map((m) => (
                   <div key={m.seq} class={`b ${m.from === "visitor" ? "v" : "a"}`}>
                     <div class="n">{m.from === "visitor" ? t("you") : m.authorName || t("someone")}</div>
-                    {m.attachments.length === 0 || m.body !== "📎" ? m.body : null}
+                    {m.attachments.length > 0 && m.body.startsWith("📎") ? null : m.body}
                     {m.attachments.map((f) =>
                       f.contentType.startsWith("image/") && token ? (
                         <img key={f.id} src={api.fileUrl(token, f.id)} alt={f.name} />
@@ -291,7 +291,7 @@ export function App({ api, config, lang, t, identity }: Props) {
                 ))}
                 {pending.map((m) => (
                   <div key={m.clientId} class="b v" aria-busy="true">
-                    {m.body || "📎"}
+                    {m.body || t("file")}
                     <div class="s">{t("sending")}</div>
                   </div>
                 ))}
@@ -309,7 +309,9 @@ export function App({ api, config, lang, t, identity }: Props) {
               )}
               <form class="c" onSubmit={sendText}>
                 <label class="i" title={t("attach")}>
-                  <span aria-hidden="true">📎</span>
+                  <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
+                  </svg>
                   <span class="sr">{t("attach")}</span>
                   <input
                     type="file"

@@ -244,3 +244,22 @@ export async function attachmentsOfMessages(
     .orderBy("id")
     .execute();
 }
+
+/** Names of unsent uploads of a conversation, for the text of a message that only carries files. */
+export async function pendingAttachmentNames(
+  db: Executor,
+  accountId: number,
+  conversationId: number,
+  ids: number[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("attachments")
+    .select("filename")
+    .where("account_id", "=", accountId)
+    .where("conversation_id", "=", conversationId)
+    .where("id", "in", ids)
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => r.filename);
+}

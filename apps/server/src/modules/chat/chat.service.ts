@@ -16,8 +16,10 @@ import {
   attachmentsOfMessages,
   type ChatAttachmentRow,
   findAttachment,
+  findVisitor,
   insertAttachment,
   linkAttachments,
+  pendingAttachmentNames,
   raiseReadMark,
   updateVisitorRow,
   type VisitorRow,
@@ -68,6 +70,12 @@ function serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
     if (queues.get(key) === settled) queues.delete(key);
   });
   return next;
+}
+
+// The visitor row as stored now: a socket's copy is as old as the socket, and
+// the pre-chat form or another tab may have given it a contact or a conversation.
+async function current(ctx: AppContext, visitor: VisitorRow): Promise<VisitorRow> {
+  return (await findVisitor(ctx.db, visitor.account_id, visitor.id)) ?? visitor;
 }
 
 /** Makes the contact of an anonymous visitor: a name, and what the pre-chat form gave. */
@@ -127,7 +135,9 @@ export async function savePrechat(
       throw new AppError("validation_failed", { detail: "validation.blank" });
     }
   }
-  return serialize(`${visitor.account_id}:${visitor.id}`, () => ensureContact(ctx, visitor, input));
+  return serialize(`${visitor.account_id}:${visitor.id}`, async () =>
+    ensureContact(ctx, await current(ctx, visitor), input),
+  );
 }
 
 /**
@@ -147,18 +157,23 @@ export async function sendVisitorMessage(
     throw new AppError("validation_failed", { limit: CHAT_LIMITS.messageChars }, "chat.message_too_long");
   }
   return serialize(`${vc.visitor.account_id}:${vc.visitor.id}`, async () => {
-    const visitor = await ensureConversation(ctx, vc.visitor, text || "Attachment", input.language ?? null);
+    const visitor = await ensureConversation(
+      ctx,
+      await current(ctx, vc.visitor),
+      text || "Attachment",
+      input.language ?? null,
+    );
     const accountId = visitor.account_id;
-    let linked: number[] = [];
+    // A message of files only reads as their names in the inbox.
+    const names = text ? [] : await pendingAttachmentNames(ctx.db, accountId, visitor.conversation_id, ids);
     const { message, duplicate } = await addChatMessage(ctx, visitorActor(visitor), visitor.conversation_id, {
-      body: text || "📎",
+      body: text || `📎 ${names.join(", ") || "…"}`,
       clientId: input.clientId,
       contactId: visitor.contact_id,
       link: async (tx, messageId) => {
-        linked = await linkAttachments(tx, accountId, visitor.conversation_id, ids, messageId);
+        await linkAttachments(tx, accountId, visitor.conversation_id, ids, messageId);
       },
     });
-    void linked;
     const files = await attachmentsOfMessages(ctx.db, accountId, [message.id]);
     return { message: presentVisitorMessage(message, files), duplicate, visitor };
   });
@@ -224,7 +239,7 @@ export async function storeVisitorFile(
   const type = sniffContentType(input.data, null, input.filename);
   if (!VISITOR_FILE_TYPES.has(type)) throw new AppError("unsupported_media_type", {}, "chat.attachment_type");
   return serialize(`${vc.visitor.account_id}:${vc.visitor.id}`, async () => {
-    const visitor = await ensureConversation(ctx, vc.visitor, input.filename, null);
+    const visitor = await ensureConversation(ctx, await current(ctx, vc.visitor), input.filename, null);
     const stored = await putFile(
       { dataDir: ctx.config.dataDir, attachmentLimit: CHAT_LIMITS.attachmentBytes },
       input.data,
@@ -271,5 +286,7 @@ async function savePrechatLoose(
   { visitor }: VisitorContext,
   input: { name: string; email: string },
 ): Promise<VisitorRow> {
-  return serialize(`${visitor.account_id}:${visitor.id}`, () => ensureContact(ctx, visitor, input));
+  return serialize(`${visitor.account_id}:${visitor.id}`, async () =>
+    ensureContact(ctx, await current(ctx, visitor), input),
+  );
 }

@@ -217,6 +217,40 @@ describe(`public widget API (${testDatabase})`, () => {
     expect(read.body.seq).toBe(3);
   });
 
+  it("keeps the pre-chat name on the contact of the conversation the visitor then opens", async () => {
+    const a = await createAccount(t.ctx);
+    const w = await makeWidget(t, a, { prechat: { name: "required", email: "optional", phone: "off" } });
+    const token = await startSession(t, w.key);
+    const saved = await call<VisitorSession>(t.app, {
+      method: "POST",
+      url: "/api/v1/widget/prechat",
+      payload: { key: w.key, token, name: "سارة", email: "sara@example.test" },
+    });
+    expect(saved.body.known).toBe(true);
+    await call(t.app, {
+      method: "POST",
+      url: "/api/v1/widget/messages",
+      payload: { key: w.key, token, clientId: "client-name-1", body: "hello" },
+    });
+    const session = await call<VisitorSession>(t.app, {
+      method: "POST",
+      url: "/api/v1/widget/session",
+      payload: { key: w.key, token },
+    });
+    const conv = await call<{ contact: { name: string } }>(t.app, {
+      method: "GET",
+      url: `/api/v1/conversations/${session.body.conversationId}`,
+      headers: a.headers,
+    });
+    expect(conv.body.contact.name).toBe("سارة");
+    const contacts = await t.ctx.db
+      .selectFrom("contacts")
+      .select("name")
+      .where("account_id", "=", a.accountId)
+      .execute();
+    expect(contacts.map((c) => c.name)).toEqual(["سارة"]);
+  });
+
   it("takes images and PDFs by their bytes, refuses other files, and serves them only to their visitor", async () => {
     const a = await createAccount(t.ctx);
     const w = await makeWidget(t, a);
