@@ -53,6 +53,11 @@ export interface IngestResult {
 const UNIQUE_VIOLATION = "23505";
 const UNKNOWN_SENDER = "unknown-sender@sender.invalid";
 const SUBJECT_MAX = 500;
+// Search indexes the start of a long email: folding a whole megabyte of text
+// would hold the message (and the sender's SMTP session) for seconds.
+const SEARCH_CHARS = 20_000;
+// Past this size a body is kept whole: quote detection is for replies, not for logs pasted in.
+const SPLIT_CHARS = 200_000;
 
 /** The largest raw message accepted: room for one attachment at the limit in base64, and headers and text. */
 export function messageSizeLimit(config: { attachmentLimit: number }): number {
@@ -144,7 +149,8 @@ export async function storeParsed(
       return { status: "stored", conversationId: bounce.conversationId, messageId: bounce.messageId };
     }
   }
-  const split = splitReply(mail.text);
+  const split =
+    mail.text.length > SPLIT_CHARS ? { visible: mail.text.trim(), quoted: "" } : splitReply(mail.text);
   const htmlSplit = mail.html ? splitReplyHtml(mail.html) : null;
   const cids = cidReferences(mail.html);
   const { files, skipped } = await storeMailFiles(ctx.config, mail.parsed.attachments, cids);
@@ -225,7 +231,7 @@ export async function storeParsed(
         conversationId,
         body,
         authorContactId: contactId,
-        search: searchDocument(body),
+        search: searchDocument(body.slice(0, SEARCH_CHARS)),
         at,
         messageId: mail.messageId,
         inReplyTo: mail.inReplyTo,
@@ -281,7 +287,8 @@ export async function storeParsed(
       return { conversationId, messageId, created };
     });
     await announce(ctx, accountId, result.conversationId, result.created);
-    await acknowledge(ctx, accountId, result, classification);
+    // Only a new conversation in an inbox with acknowledgements on can get one.
+    if (result.created && inbox.auto_ack) await acknowledge(ctx, accountId, result, classification);
     return { status: "stored", conversationId: result.conversationId, messageId: result.messageId };
   } catch (err) {
     // The same Message-ID committed by a concurrent delivery: one message, as promised.
