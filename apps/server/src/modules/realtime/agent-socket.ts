@@ -6,7 +6,13 @@ import type { Principal } from "../../platform/auth";
 import { AppError } from "../../platform/errors";
 import { t } from "../../platform/i18n";
 import { type ChosenStatus, presenceOf } from "../../platform/presence";
-import { accountRoom, conversationRoom, type RealtimeMessage, userRoom } from "../../platform/realtime";
+import {
+  accountRoom,
+  conversationRoom,
+  hubReady,
+  type RealtimeMessage,
+  userRoom,
+} from "../../platform/realtime";
 import { getConversation } from "../conversations/conversations.service";
 import { type AgentFrame, type FrameProblem, parseFrame } from "./realtime.frames";
 
@@ -107,6 +113,8 @@ export class AgentConnection {
     await presence.connect(this.accountId, this.userId, this.id);
     if (wasOffline) await publishPresence(this.ctx, this.accountId, this.userId);
     const statuses = await presence.statuses(this.accountId);
+    // Hello means "listening": on Redis, once the room subscriptions are confirmed.
+    await hubReady(this.ctx.hub);
     this.send({
       type: "hello",
       data: {
@@ -244,6 +252,7 @@ export class AgentConnection {
         this.listen(conversationRoom(this.accountId, id));
         this.viewing.add(id);
         await presence.view(this.accountId, id, this.userId, this.id, false);
+        await hubReady(this.ctx.hub);
         this.send({ type: "subscribed", data: { conversationId: id } });
         await publishViewers(this.ctx, this.accountId, id);
         return;
