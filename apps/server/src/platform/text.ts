@@ -88,14 +88,27 @@ const MAX_TOKEN = 64;
  */
 export function tokenize(normalized: string): string[] {
   const out: string[] = [];
-  for (const s of segmenter.segment(normalized)) {
-    if (!s.isWordLike) continue;
-    for (const part of s.segment.split(/[^\p{L}\p{M}\p{N}]+/u)) {
-      if (part && part.length <= MAX_TOKEN) out.push(part);
+  // The segmenter is slow on long strings (seconds for 100 000 characters),
+  // so it only sees one space-separated piece at a time, and only a piece
+  // that is not already a plain word.
+  for (const piece of normalized.split(" ")) {
+    if (!piece) continue;
+    if (PLAIN_WORD.test(piece)) {
+      if (piece.length <= MAX_TOKEN) out.push(piece);
+      continue;
+    }
+    for (const s of segmenter.segment(piece)) {
+      if (!s.isWordLike) continue;
+      for (const part of s.segment.split(/[^\p{L}\p{M}\p{N}]+/u)) {
+        if (part && part.length <= MAX_TOKEN) out.push(part);
+      }
     }
   }
   return out;
 }
+
+/** A run of Arabic or Latin letters and digits: its own single token. */
+const PLAIN_WORD = /^[a-z0-9\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u06FA-\u06FF]+$/;
 
 /** The Snowball stem of one normalised token, by its script (Arabic or English); other tokens are their own stem. */
 export function stem(token: string): string {
