@@ -1,4 +1,4 @@
-import { Indicator, Tooltip, useDirection } from "@mantine/core";
+import { ColorSwatch, Indicator, Tooltip, useDirection } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { isolate } from "../i18n/format";
@@ -39,5 +39,21 @@ export function PresenceDot({
         {children}
       </Indicator>
     </Tooltip>
+  );
+}
+
+/** A bare presence dot for an agent (in a select, next to a name). */
+export function PresenceMark({ userId }: { userId: number }) {
+  const { t } = useTranslation();
+  const presence = usePresenceOf(userId);
+  return (
+    <ColorSwatch
+      color={`var(--mantine-color-${PRESENCE_COLOR[presence]}-6)`}
+      size={10}
+      withShadow={false}
+      aria-label={t(`live.status.${presence}`)}
+      data-testid="presence-mark"
+      data-status={presence}
+    />
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { PriorityBadge, StatusBadge } from "../../components/Badges";
 import { useIsPhone } from "../../components/use-is-phone";
+import { PresenceMark } from "../../realtime/PresenceDot";
 import { ConversationInboxLine } from "../email/ConversationInboxLine";
 import { useUsers } from "../people/use-people";
 import { useAssignConversation, useUpdateConversation } from "./use-conversation";
@@ -93,6 +94,7 @@ export function ConversationHeader({
                 .map((user) => ({ value: String(user.id), label: user.name })),
             ]}
             value={c.assigneeId === null ? UNASSIGNED : String(c.assigneeId)}
+            leftSection={c.assigneeId === null ? undefined : <PresenceMark userId={c.assigneeId} />}
             allowDeselect={false}
             onChange={(value) => {
               const next = value === UNASSIGNED || value === null ? null : Number(value);
