@@ -150,6 +150,8 @@ describe.skipIf(!chromiumPath)("two agents see each other live in Chromium", () 
         await agent.getByTestId("presence-select").click();
         await agent.getByTestId("presence-option-online").click();
         await row.locator('[data-testid="presence-dot"][data-status="online"]').waitFor();
+        await row.click();
+        await owner.getByTestId("presence-mark").and(owner.locator('[data-status="online"]')).waitFor();
         expect(await owner.evaluate(() => document.documentElement.dir)).toBe(lang === "ar" ? "rtl" : "ltr");
 
         // Automatic assignment: the owner turns it on; a new conversation goes to an online agent.
