@@ -14,7 +14,8 @@ import { freePort } from "../e2e/support/server";
  * connected, beside a bare `ws` echo server's p99 at the same number of
  * sockets, measured in the same run. Run: npx tsx bench/widget-sockets.ts
  * Environment: SOCKETS, PROBES (visitors with a conversation), DELIVERIES,
- * CONCURRENCY.
+ * CONCURRENCY, WIDGET_BENCH_DATABASE_URL (an empty PostgreSQL database; PGlite
+ * in a temporary directory by default).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOCKETS = Number(process.env.SOCKETS ?? 5000);
@@ -100,14 +101,20 @@ async function runPool(
   );
 }
 
-async function khidma(): Promise<{ perSocketKb: number; p50: number; p99: number; baseKb: number }> {
+async function khidma(): Promise<{
+  perSocketKb: number;
+  p50: number;
+  p99: number;
+  postP99: number;
+  pushP99: number;
+}> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "khidma-widget-bench-"));
   const server = start(["apps/server/src/main.ts"], {
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
-    DATABASE_URL: "",
+    DATABASE_URL: process.env.WIDGET_BENCH_DATABASE_URL ?? "",
     KHIDMA_ADMIN_EMAIL: ADMIN.email,
     KHIDMA_ADMIN_PASSWORD: ADMIN.password,
     KHIDMA_DEMO: "0",
@@ -188,14 +195,22 @@ async function khidma(): Promise<{ perSocketKb: number; p50: number; p99: number
     const perSocketKb = (after - before) / SOCKETS;
 
     const waiting = new Map<string, number>();
+    const answered = new Map<string, number>();
     const latencies: number[] = [];
+    const posts: number[] = [];
+    const pushes: number[] = [];
     for (let i = 0; i < PROBES; i++) {
       sockets[i]?.on("message", (raw) => {
         const frame = JSON.parse(String(raw)) as { type: string; message?: { body: string } };
         const t0 = frame.type === "message" && frame.message ? waiting.get(frame.message.body) : undefined;
         if (t0 !== undefined) {
-          latencies.push(performance.now() - t0);
-          waiting.delete(frame.message?.body ?? "");
+          const now = performance.now();
+          latencies.push(now - t0);
+          const body = frame.message?.body ?? "";
+          waiting.delete(body);
+          const t1 = answered.get(body);
+          // After the POST answered: the push alone. Before it: the push beat the answer.
+          pushes.push(t1 === undefined ? 0 : Math.max(0, now - t1));
         }
       });
     }
@@ -208,12 +223,21 @@ async function khidma(): Promise<{ perSocketKb: number; p50: number; p99: number
         body: JSON.stringify({ body, kind: "reply" }),
       });
       if (res.status !== 201) throw new Error(`reply failed: ${await res.text()}`);
+      const t1 = performance.now();
+      posts.push(t1 - (waiting.get(body) ?? t1));
+      if (waiting.has(body)) answered.set(body, t1);
     });
     await sleep(1000);
     if (latencies.length < DELIVERIES)
       say(`khidma: ${DELIVERIES - latencies.length} replies not seen by a socket`);
     for (const s of sockets) s.terminate();
-    return { perSocketKb, p50: p(latencies, 0.5), p99: p(latencies, 0.99), baseKb: before };
+    return {
+      perSocketKb,
+      p50: p(latencies, 0.5),
+      p99: p(latencies, 0.99),
+      postP99: p(posts, 0.99),
+      pushP99: p(pushes, 0.99),
+    };
   } finally {
     server.child.kill("SIGTERM");
     await sleep(500);
@@ -275,5 +299,9 @@ say(
 );
 say(
   `| delivery p99 (agent POST → visitor frame) | ${k.p99.toFixed(1)} ms | ${e.p99.toFixed(1)} ms | ${ratio.toFixed(2)} | ≤ 3 | ${ratio <= 3 ? "yes" : "no"} |`,
+);
+say(`| of which the agent's POST (store and commit) p99 | ${k.postP99.toFixed(1)} ms | | | | |`);
+say(
+  `| push after the POST answered p99 | ${k.pushP99.toFixed(1)} ms | ${e.p99.toFixed(1)} ms | ${(k.pushP99 / e.p99).toFixed(2)} | | |`,
 );
 process.exit(0);

@@ -3,6 +3,7 @@ import type { VisitorMessage, WidgetPublicConfig } from "@khidma/contracts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WidgetApi } from "./api";
 import { ChatConnection, newClientId, type Pending } from "./connection";
+import { OfflineForm, PrechatForm } from "./Forms";
 import type { Lang, T } from "./i18n";
 
 /** What the host page may pass (window.KhidmaSettings or Khidma.identify). */
@@ -179,19 +180,6 @@ export function App({ api, config, lang, t, identity }: Props) {
 
   const greeting = config.greeting[lang] || config.greeting.en;
   const askFirst = !known && Object.values(config.prechat).some((r) => r !== "off") && messages.length === 0;
-  const field = (name: "name" | "email" | "phone", type: "text" | "email" | "tel") =>
-    config.prechat[name] === "off" ? null : (
-      <label>
-        {t(name)}
-        {config.prechat[name] === "required" ? " *" : ""}
-        <input
-          name={name}
-          type={type as "text"}
-          required={config.prechat[name] === "required"}
-          autoComplete={name === "phone" ? "tel" : name}
-        />
-      </label>
-    );
   const lastVisitor = [...messages].reverse().find((m) => m.from === "visitor");
 
   if (!config.online && config.offlineMode === "hidden") return null;
@@ -221,50 +209,21 @@ export function App({ api, config, lang, t, identity }: Props) {
             </button>
           </div>
           {!config.online ? (
-            <form class="f" onSubmit={(e) => submitForm(e, true)}>
-              {left ? (
-                <p role="status">{t("left")}</p>
-              ) : (
-                <>
-                  <p class="g">{greeting}</p>
-                  <label>
-                    {t("name")} *
-                    <input name="name" required autoComplete="name" />
-                  </label>
-                  <label>
-                    {t("email")} *
-                    <input name="email" type="email" required autoComplete="email" />
-                  </label>
-                  <label>
-                    {t("message")} *
-                    <textarea name="body" required rows={4} />
-                  </label>
-                  {error && (
-                    <p class="e" role="alert">
-                      {error}
-                    </p>
-                  )}
-                  <button class="go" type="submit">
-                    {t("leave")}
-                  </button>
-                </>
-              )}
-            </form>
+            <OfflineForm
+              t={t}
+              greeting={greeting}
+              left={left}
+              error={error}
+              onSubmit={(e) => submitForm(e, true)}
+            />
           ) : askFirst ? (
-            <form class="f" onSubmit={(e) => submitForm(e, false)}>
-              <p class="g">{greeting}</p>
-              {field("name", "text")}
-              {field("email", "email")}
-              {field("phone", "tel")}
-              {error && (
-                <p class="e" role="alert">
-                  {error}
-                </p>
-              )}
-              <button class="go" type="submit">
-                {t("start")}
-              </button>
-            </form>
+            <PrechatForm
+              t={t}
+              greeting={greeting}
+              rules={config.prechat}
+              error={error}
+              onSubmit={(e) => submitForm(e, false)}
+            />
           ) : (
             <>
               <div class="m" ref={list} role="log" aria-live="polite" aria-label={t("messages")}>
