@@ -4,6 +4,7 @@ import { registerApiTokensRoutes } from "./api-tokens/api-tokens.routes";
 import { registerAuditRoutes } from "./audit/audit.routes";
 import { registerAuthRoutes } from "./auth/auth.routes";
 import { registerChatRoutes } from "./chat/chat.routes";
+import { registerChatAgentRoutes } from "./chat/chat-agent.routes";
 import { registerWidgetsRoutes } from "./chat/widgets.routes";
 import { registerContactsRoutes } from "./contacts/contacts.routes";
 import { registerConversationsRoutes } from "./conversations/conversations.routes";
@@ -43,6 +44,7 @@ export const modules: ModuleRegistrar[] = [
   registerRoutingRoutes,
   registerWidgetsRoutes,
   registerChatRoutes,
+  registerChatAgentRoutes,
 ];
 
 /** Every module's background jobs, run by the worker role. Add one entry per module. */

@@ -18,6 +18,7 @@ import {
   useUpdateConversation,
 } from "../features/conversation/use-conversation";
 import { useShortcuts } from "../features/shortcuts/use-shortcuts";
+import { useChatReadReceipt } from "../features/widgets/use-chat-read";
 import { CollisionBanner } from "../realtime/CollisionBanner";
 import { useConversationViewers } from "../realtime/use-conversation-live";
 
@@ -38,6 +39,7 @@ export function ConversationRoute() {
   const update = useUpdateConversation(id);
   const viewers = useConversationViewers(id);
   const c = conversation.data;
+  useChatReadReceipt(c, messages.data);
   usePageTitle(c ? `#${c.number} ${c.subject}` : undefined);
 
   useShortcuts(

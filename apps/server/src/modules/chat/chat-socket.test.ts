@@ -113,6 +113,31 @@ describe(`visitor socket (${testDatabase})`, () => {
       data: { conversationId, userId: a.userId, name: "Owner Person", typing: true },
     });
     await client.until(() => client.frames.some((f) => f.type === "typing" && f.typing));
+    const read = await call<{ seq: number }>(t.app, {
+      method: "POST",
+      url: `/api/v1/conversations/${conversationId}/chat-read`,
+      headers: a.headers,
+      payload: { seq: 1 },
+    });
+    expect(read.body.seq).toBe(1);
+    await client.until(() => client.frames.some((f) => f.type === "read" && f.seq === 1));
+    const other = await createAccount(t.ctx);
+    const foreign = await call(t.app, {
+      method: "POST",
+      url: `/api/v1/conversations/${conversationId}/chat-read`,
+      headers: other.headers,
+      payload: { seq: 1 },
+    });
+    expect(foreign.status).toBe(404);
+    expect(
+      (
+        await call(t.app, {
+          method: "POST",
+          url: `/api/v1/conversations/${conversationId}/chat-read`,
+          payload: { seq: 1 },
+        })
+      ).status,
+    ).toBe(401);
     client.raw(JSON.stringify({ type: "typing", typing: true }));
     client.raw(JSON.stringify({ type: "read", seq: 3 }));
     await new Promise((r) => setTimeout(r, 300));
