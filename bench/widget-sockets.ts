@@ -196,6 +196,7 @@ async function khidma(): Promise<{
 
     const waiting = new Map<string, number>();
     const answered = new Map<string, number>();
+    const started = new Map<string, number>();
     const latencies: number[] = [];
     const posts: number[] = [];
     const pushes: number[] = [];
@@ -216,7 +217,9 @@ async function khidma(): Promise<{
     }
     await runPool(DELIVERIES, CONCURRENCY, async (i) => {
       const body = `bench-reply-${i}`;
-      waiting.set(body, performance.now());
+      const t0 = performance.now();
+      waiting.set(body, t0);
+      started.set(body, t0);
       const res = await fetch(`${base}/api/v1/conversations/${conversations[i % PROBES]}/messages`, {
         method: "POST",
         headers: bearer,
@@ -224,7 +227,7 @@ async function khidma(): Promise<{
       });
       if (res.status !== 201) throw new Error(`reply failed: ${await res.text()}`);
       const t1 = performance.now();
-      posts.push(t1 - (waiting.get(body) ?? t1));
+      posts.push(t1 - (started.get(body) ?? t1));
       if (waiting.has(body)) answered.set(body, t1);
     });
     await sleep(1000);
