@@ -21,6 +21,9 @@ function collect(hub: RealtimeHub, room: string, count: number): Promise<Realtim
 }
 
 const msg = (n: number): RealtimeMessage => ({ type: "test", accountId: 1, data: { n } });
+// Rooms of this run only: other suites may publish to the same Redis at the same time.
+const run = `${process.pid}${Date.now().toString(36)}`;
+const room = (name: string) => `${name}:${run}`;
 
 const hubs: RealtimeHub[] = [];
 afterEach(async () => {
@@ -39,19 +42,19 @@ describe.each([
 ])("realtime hub (%s)", (_name, url, skip) => {
   it.skipIf(skip)("delivers to every listener of a room, in order, and not to other rooms", async () => {
     const hub = await open(url);
-    const a = collect(hub, "account:1", 3);
-    const b = collect(hub, "account:1", 3);
+    const a = collect(hub, room("account:1"), 3);
+    const b = collect(hub, room("account:1"), 3);
     let other = 0;
-    const off = hub.subscribe("account:2", () => other++);
+    const off = hub.subscribe(room("account:2"), () => other++);
     await hubReady(hub);
-    for (const n of [1, 2, 3]) await hub.publish("account:1", msg(n));
+    for (const n of [1, 2, 3]) await hub.publish(room("account:1"), msg(n));
     const [got1, got2] = await Promise.all([a, b]);
     expect(got1.map((m) => (m.data as { n: number }).n)).toEqual([1, 2, 3]);
     expect(got2).toEqual(got1);
     // A message on the other room after them arrives after them, so the count is final.
-    const last = collect(hub, "account:2", 1);
+    const last = collect(hub, room("account:2"), 1);
     await hubReady(hub);
-    await hub.publish("account:2", msg(9));
+    await hub.publish(room("account:2"), msg(9));
     await last;
     expect(other).toBe(1);
     off();
@@ -60,16 +63,19 @@ describe.each([
   it.skipIf(skip)("stops delivering after unsubscribe, and a throwing listener harms no other", async () => {
     const hub = await open(url);
     const seen: number[] = [];
-    const off = hub.subscribe("user:1:1", (m) => seen.push((m.data as { n: number }).n));
-    hub.subscribe("user:1:1", () => {
+    const off = hub.subscribe(room("user:1:1"), (m) => seen.push((m.data as { n: number }).n));
+    hub.subscribe(room("user:1:1"), () => {
       throw new Error("listener bug");
     });
-    const until = collect(hub, "user:1:1", 2);
+    const first = collect(hub, room("user:1:1"), 1);
+    const until = collect(hub, room("user:1:1"), 2);
     await hubReady(hub);
-    await hub.publish("user:1:1", msg(1));
+    await hub.publish(room("user:1:1"), msg(1));
+    // Delivery is asynchronous (through Redis): unsubscribe once 1 has arrived.
+    await first;
     off();
     off(); // idempotent
-    await hub.publish("user:1:1", msg(2));
+    await hub.publish(room("user:1:1"), msg(2));
     await until;
     expect(seen).toEqual([1]);
   });

@@ -209,7 +209,7 @@ export class AgentConnection {
       return;
     }
     if (isBinary) {
-      this.refuse({ code: "frame_invalid", params: { detail: "binary" } });
+      this.refuse({ code: "frame_invalid", params: { detail: "realtime.detail_binary" } });
       return;
     }
     const raw = Buffer.isBuffer(data)

@@ -49,13 +49,14 @@ export function parseFrame(raw: string): { frame: AgentFrame } | { problem: Fram
   try {
     value = JSON.parse(raw);
   } catch {
-    return { problem: { code: "frame_invalid", params: { detail: "JSON" } } };
+    return { problem: { code: "frame_invalid", params: { detail: "realtime.detail_json" } } };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { problem: { code: "frame_invalid", params: { detail: "{type}" } } };
+    return { problem: { code: "frame_invalid", params: { detail: "realtime.detail_object" } } };
   }
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== "string") return { problem: { code: "frame_invalid", params: { detail: "type" } } };
+  if (typeof type !== "string")
+    return { problem: { code: "frame_invalid", params: { detail: "realtime.detail_type" } } };
   const checker = checkers.get(type);
   if (!checker) return { problem: { code: "unknown_type", params: { type: type.slice(0, 40) } } };
   if (!checker.Check(value)) {
