@@ -155,6 +155,8 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
 
         // The reply reaches the open widget through its socket.
         await panel.locator(".b.a").filter({ hasText: answer }).waitFor({ timeout: 15_000 });
+        // The agent had the chat open: the visitor's message shows as read.
+        await panel.locator(".s").filter({ hasText: lang === "ar" ? "تمت القراءة" : "Seen" }).waitFor();
         await shot(visitor, `${lang}-05-visitor-sees-reply`);
 
         // The history survives a page load (the token is kept in localStorage).

@@ -207,12 +207,15 @@ class VisitorConnection {
     }
     const visitor = await this.refresh();
     let after = lastSeq;
-    let last = 0;
+    // `ready` names the last message this replay sent, not the conversation's
+    // counter: one committed after the query arrives live, and a socket cut
+    // before it does must not have the client believe it already holds it.
+    let last = lastSeq;
     for (;;) {
       const page = await visitorHistory(this.ctx, visitor, after, 200);
-      last = page.lastSeq;
       for (const message of page.items) this.send({ type: "message", message });
       const tail = page.items[page.items.length - 1];
+      if (tail) last = Math.max(last, tail.seq);
       if (!tail || page.items.length < 200) break;
       after = tail.seq;
     }
