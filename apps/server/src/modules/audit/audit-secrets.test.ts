@@ -1,6 +1,6 @@
 import type { AuditEvent, Page } from "@khidma/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, createAccount, createTestApp, type TestApp, testDatabase } from "../../test/harness";
+import { call, createAccount, createTestApp, type TestApp, testDatabase, unique } from "../../test/harness";
 import { freshIp, setCookieOf, signInCookie } from "../auth/auth.test-support";
 
 // Tokens, links and TOTP secrets are shown once to the one who asked; they
@@ -42,7 +42,7 @@ describe(`no secret in events or stored answers (${testDatabase})`, () => {
       method: "POST",
       url: "/api/v1/invitations",
       headers: { ...owner.headers, "idempotency-key": "invite-1" },
-      payload: { email: "new.agent@example.test", role: "agent" },
+      payload: { email: `${unique("new.agent")}@example.test`, role: "agent" },
     });
     expect(invitation.status).toBe(201);
     const inviteToken = invitation.body.url.replace("/invite/", "");
