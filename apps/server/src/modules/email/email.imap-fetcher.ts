@@ -73,13 +73,30 @@ export function startImapFetcher(ctx: AppContext, opts: ImapFetcherOptions = {})
     while (!signal.aborted) {
       const imap = inbox.imap;
       if (!imap) return;
+      let pass: string;
+      try {
+        pass = imap.passwordEnc ? decryptSecret(ctx.config, imap.passwordEnc) : "";
+      } catch {
+        // Sealed with another key (KHIDMA_SECRET changed, or another node's key file):
+        // say so on the inbox and try again later, without stopping the other inboxes.
+        failures += 1;
+        state = {
+          ...state,
+          lastError: "the mailbox password cannot be decrypted with this server's KHIDMA_SECRET",
+          lastPollAt: ctx.clock.now().toISOString(),
+        };
+        await saveImapState(ctx.db, inbox.account_id, inbox.id, state).catch(() => {});
+        notifyPass();
+        await sleep(Math.min(backoffMax, backoffMin * 2 ** (failures - 1)), signal);
+        continue;
+      }
       const client = new ImapFlow({
         host: imap.host,
         port: imap.port,
         secure: imap.secure,
         auth: {
           user: imap.user ?? "",
-          pass: imap.passwordEnc ? decryptSecret(ctx.config, imap.passwordEnc) : "",
+          pass,
         },
         logger: false,
         autoIdleDelay: 1000,
