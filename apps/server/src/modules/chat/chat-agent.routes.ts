@@ -22,7 +22,10 @@ export async function registerChatAgentRoutes(api: FastifyInstance): Promise<voi
         tags: ["conversations"],
         summary: "Mark a live chat read up to a sequence number (the visitor sees it as read)",
         params: IdParams,
-        body: Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { seq: Type.Integer({ minimum: 0, maximum: 2147483647 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ seq: Type.Integer() }), ...errorResponses },
       },
     },

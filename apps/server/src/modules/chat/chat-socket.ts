@@ -32,6 +32,8 @@ const MAX_STRIKES = 20;
 /** Frames (and bytes) held while a new socket's token is checked. */
 const EARLY_FRAMES = 5000;
 const EARLY_BYTES = 2 * 1024 * 1024;
+/** Sequence numbers are PostgreSQL ints. */
+const MAX_SEQ = 2_147_483_647;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 type Auth = { ok: true; vc: VisitorContext } | { ok: false; code: number; reason: string };
@@ -162,7 +164,7 @@ class VisitorConnection {
         "frame_invalid",
         "chat.frame_invalid",
         {},
-        { detail: isBinary ? "binary" : "too large" },
+        { part: isBinary ? "binary" : "too large" },
       );
     }
     const frames = await this.limiter.hit(
@@ -178,7 +180,7 @@ class VisitorConnection {
       frame = parsed as Record<string, unknown>;
     } catch {
       this.strike();
-      return this.error("frame_invalid", "chat.frame_invalid", {}, { detail: "JSON" });
+      return this.error("frame_invalid", "chat.frame_invalid", {}, { part: "JSON" });
     }
     switch (frame.type) {
       case "ping":
@@ -193,7 +195,7 @@ class VisitorConnection {
         return this.read(frame);
       default:
         this.strike();
-        return this.error("frame_invalid", "chat.frame_invalid", {}, { detail: "type" });
+        return this.error("frame_invalid", "chat.frame_invalid", {}, { part: "type" });
     }
   }
 
@@ -201,9 +203,9 @@ class VisitorConnection {
   // every later message, then `ready`.
   private async hello(frame: Record<string, unknown>): Promise<void> {
     const lastSeq = frame.lastSeq;
-    if (typeof lastSeq !== "number" || !Number.isInteger(lastSeq) || lastSeq < 0) {
+    if (typeof lastSeq !== "number" || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > MAX_SEQ) {
       this.strike();
-      return this.error("frame_invalid", "chat.frame_invalid", {}, { detail: "lastSeq" });
+      return this.error("frame_invalid", "chat.frame_invalid", {}, { part: "lastSeq" });
     }
     const visitor = await this.refresh();
     let after = lastSeq;
@@ -240,11 +242,11 @@ class VisitorConnection {
     const { clientId, body, attachmentIds } = frame;
     if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) {
       this.strike();
-      return this.error("frame_invalid", "chat.frame_invalid", {}, { detail: "clientId" });
+      return this.error("frame_invalid", "chat.frame_invalid", {}, { part: "clientId" });
     }
     if (typeof body !== "string" || (attachmentIds !== undefined && !validIds(attachmentIds))) {
       this.strike();
-      return this.error("frame_invalid", "chat.frame_invalid", { clientId }, { detail: "body" });
+      return this.error("frame_invalid", "chat.frame_invalid", { clientId }, { part: "body" });
     }
     const accountId = this.vc.visitor.account_id;
     for (const [key, max] of [
@@ -295,7 +297,7 @@ class VisitorConnection {
   private async typing(frame: Record<string, unknown>): Promise<void> {
     if (typeof frame.typing !== "boolean") {
       this.strike();
-      return this.error("frame_invalid", "chat.frame_invalid", {}, { detail: "typing" });
+      return this.error("frame_invalid", "chat.frame_invalid", {}, { part: "typing" });
     }
     const { visitor } = this.vc;
     if (visitor.conversation_id === null) return;
@@ -313,9 +315,9 @@ class VisitorConnection {
 
   private async read(frame: Record<string, unknown>): Promise<void> {
     const seq = frame.seq;
-    if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
+    if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0 || seq > MAX_SEQ) {
       this.strike();
-      return this.error("frame_invalid", "chat.frame_invalid", {}, { detail: "seq" });
+      return this.error("frame_invalid", "chat.frame_invalid", {}, { part: "seq" });
     }
     await markVisitorRead(this.ctx, this.vc.visitor, seq);
   }

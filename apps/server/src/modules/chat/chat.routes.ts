@@ -102,6 +102,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "A widget's looks and whether it is within business hours",
           querystring: KeyQuery,
           response: { 200: PublicConfigSchema, ...errorResponses },
@@ -128,6 +129,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Start a visitor session, or renew the one a token names",
           body: SessionBody,
           response: { 200: SessionSchema, ...errorResponses },
@@ -147,6 +149,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Join the visitor to the host's user, proven by HMAC-SHA256(userId, identity secret)",
           body: IdentifyBody,
           response: { 200: SessionSchema, ...errorResponses },
@@ -166,6 +169,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Save the pre-chat form (name, email, phone as the widget asks)",
           body: PrechatBody,
           response: { 200: SessionSchema, ...errorResponses },
@@ -186,6 +190,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "The visitor's messages after a sequence number (`after`, default 0)",
           querystring: KeyTokenQuery,
           response: { 200: HistorySchema, ...errorResponses },
@@ -204,6 +209,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Send a message (stored once per clientId; a resend answers the stored one)",
           body: SendBody,
           response: { 200: SentSchema, ...errorResponses },
@@ -225,6 +231,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Tell the agents the visitor has read up to a sequence number",
           body: ReadBody,
           response: { 200: Type.Object({ seq: Type.Integer() }), ...errorResponses },
@@ -242,6 +249,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Leave a message outside business hours, to be answered by email",
           body: OfflineBody,
           response: { 200: VisitorMessageSchema, ...errorResponses },
@@ -263,6 +271,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         bodyLimit: CHAT_LIMITS.attachmentBytes + 1,
         schema: {
           tags,
+          security: [],
           summary: "Upload an image (PNG, JPEG, GIF, WebP) or a PDF; the body is the file's bytes",
           querystring: UploadQuery,
           response: { 201: VisitorAttachmentSchema, ...errorResponses },
@@ -284,6 +293,7 @@ export async function registerChatRoutes(api: FastifyInstance): Promise<void> {
         config: pub,
         schema: {
           tags,
+          security: [],
           summary: "Download a file of the visitor's own conversation",
           params: AttachmentParams,
           querystring: KeyTokenQuery,

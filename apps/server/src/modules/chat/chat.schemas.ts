@@ -3,7 +3,8 @@ import { nullable, stringEnum } from "../contacts/contacts.schemas";
 
 export { errorResponses } from "../contacts/contacts.schemas";
 
-const Key = Type.String({ minLength: 10, maxLength: 100, pattern: "^kw_\\d+_[A-Za-z0-9_-]+$" });
+// The key's shape (kw_<account>_…) is checked by the look-up: a malformed key is an unknown one.
+const Key = Type.String({ minLength: 10, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" });
 const Token = Type.String({ minLength: 10, maxLength: 200 });
 /** A chat client's message id: 8 to 64 URL-safe characters (a UUID fits). */
 export const ClientId = Type.String({ minLength: 8, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" });
@@ -16,7 +17,11 @@ export type KeyQuery = Static<typeof KeyQuery>;
 
 /** `?key=&token=` of GET routes (a browser cannot set headers on an image link). */
 export const KeyTokenQuery = Type.Object(
-  { key: Key, token: Type.Optional(Token), after: Type.Optional(Type.Integer({ minimum: 0 })) },
+  {
+    key: Key,
+    token: Type.Optional(Token),
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647 })),
+  },
   { additionalProperties: false },
 );
 export type KeyTokenQuery = Static<typeof KeyTokenQuery>;
@@ -34,7 +39,8 @@ export const IdentifyBody = Type.Object(
     key: Key,
     token: Token,
     userId: Type.String({ minLength: 1, maxLength: 200 }),
-    hmac: Type.String({ pattern: "^[0-9a-fA-F]{64}$" }),
+    // Compared in constant time with the expected hex digest; anything else simply does not match.
+    hmac: Type.String({ minLength: 64, maxLength: 64 }),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(Type.String({ maxLength: 254 })),
   },
@@ -70,7 +76,7 @@ export type SendBody = Static<typeof SendBody>;
 
 /** POST /widget/read. */
 export const ReadBody = Type.Object(
-  { key: Key, token: Token, seq: Type.Integer({ minimum: 0 }) },
+  { key: Key, token: Token, seq: Type.Integer({ minimum: 0, maximum: 2147483647 }) },
   { additionalProperties: false },
 );
 export type ReadBody = Static<typeof ReadBody>;
