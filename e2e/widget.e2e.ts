@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -36,6 +37,8 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
     page.screenshot({ path: path.join(screenshotDir, `widget-${name}.png`), fullPage: false });
 
   beforeAll(async () => {
+    // The server serves the built bundle; build it from the current source.
+    execFileSync(process.execPath, [path.resolve(import.meta.dirname, "../apps/widget/build.mjs")]);
     server = await startServer();
     browser = await launchBrowser();
     agentContext = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 820 } });
@@ -156,7 +159,10 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
         // The reply reaches the open widget through its socket.
         await panel.locator(".b.a").filter({ hasText: answer }).waitFor({ timeout: 15_000 });
         // The agent had the chat open: the visitor's message shows as read.
-        await panel.locator(".s").filter({ hasText: lang === "ar" ? "تمت القراءة" : "Seen" }).waitFor();
+        await panel
+          .locator(".s")
+          .filter({ hasText: lang === "ar" ? "تمت القراءة" : "Seen" })
+          .waitFor();
         await shot(visitor, `${lang}-05-visitor-sees-reply`);
 
         // The history survives a page load (the token is kept in localStorage).
