@@ -1,4 +1,7 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { lazyPackage } from "./lazy";
+
+const ioredis = lazyPackage<typeof import("ioredis")>("ioredis");
 
 /** One live update: its type, the account it belongs to and its payload. */
 export interface RealtimeMessage {
@@ -176,7 +179,7 @@ class RedisHub implements RealtimeHub {
 
 /** Opens a Redis connection that retries with a capped backoff and reports its errors to the log. */
 export function connectRedis(url: string, logger?: HubLogger, name = "redis"): Redis {
-  const client = new Redis(url, {
+  const client = new (ioredis().Redis)(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 3,
     retryStrategy: (times) => Math.min(times * 200, 5000),

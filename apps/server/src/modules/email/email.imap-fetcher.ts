@@ -1,8 +1,11 @@
-import { ImapFlow } from "imapflow";
+import type { ImapFlow as ImapClient } from "imapflow";
 import type { AppContext } from "../../app";
 import { decryptSecret } from "../../platform/crypto";
+import { lazyPackage } from "../../platform/lazy";
 import { type ImapState, type InboxRow, imapInboxes, saveImapState } from "../inboxes/inboxes.service";
 import { ingestRawEmail } from "./email.ingest";
+
+const imapflow = lazyPackage<typeof import("imapflow")>("imapflow");
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -90,6 +93,7 @@ export function startImapFetcher(ctx: AppContext, opts: ImapFetcherOptions = {})
         await sleep(Math.min(backoffMax, backoffMin * 2 ** (failures - 1)), signal);
         continue;
       }
+      const { ImapFlow } = imapflow();
       const client = new ImapFlow({
         host: imap.host,
         port: imap.port,
@@ -185,7 +189,7 @@ export function startImapFetcher(ctx: AppContext, opts: ImapFetcherOptions = {})
 // (the \Seen store) while a FETCH is still streaming.
 async function fetchNew(
   ctx: AppContext,
-  client: ImapFlow,
+  client: ImapClient,
   inbox: InboxRow,
   start: ImapState,
 ): Promise<ImapState> {

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type AddressObject, type ParsedMail, type SimpleParserOptions, simpleParser } from "mailparser";
+import type { AddressObject, ParsedMail, SimpleParserOptions } from "mailparser";
+import { lazyPackage } from "../../platform/lazy";
+
+const mailparser = lazyPackage<typeof import("mailparser")>("mailparser");
 
 /** Why a raw message was refused before it was stored. */
 export type RefusalReason = "too_large" | "headers_too_large" | "empty" | "malformed";
@@ -159,11 +162,13 @@ function hashId(p: ParsedMail, from: MailAddress | null): string {
  * stored attachments; delivery reports stay attachments, to be read as such.
  */
 export async function parseMail(data: Buffer): Promise<InboundMail> {
-  const parsed = await simpleParser(data, PARSER_OPTIONS).catch((err: unknown) => {
-    // A part nested deep in the message can still break the parser (a header
-    // block over its limit): the message is refused with a reason, not lost.
-    throw Object.assign(new RawRefusedError("malformed"), { cause: err });
-  });
+  const parsed = await mailparser()
+    .simpleParser(data, PARSER_OPTIONS)
+    .catch((err: unknown) => {
+      // A part nested deep in the message can still break the parser (a header
+      // block over its limit): the message is refused with a reason, not lost.
+      throw Object.assign(new RawRefusedError("malformed"), { cause: err });
+    });
   return reduceParsed(parsed, data.length);
 }
 

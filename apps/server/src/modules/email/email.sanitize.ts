@@ -1,4 +1,7 @@
-import sanitizeHtml from "sanitize-html";
+import type SanitizeHtml from "sanitize-html";
+import { lazyPackage } from "../../platform/lazy";
+
+const sanitizeHtml = lazyPackage<typeof SanitizeHtml>("sanitize-html");
 
 /** How to rewrite image sources while sanitising. */
 export interface SanitizeOptions {
@@ -6,8 +9,8 @@ export interface SanitizeOptions {
   cidUrls?: Map<string, string>;
 }
 
-const TAGS = [
-  ...sanitizeHtml.defaults.allowedTags.filter((t) => t !== "style"),
+const tags = () => [
+  ...sanitizeHtml().defaults.allowedTags.filter((t) => t !== "style"),
   "img",
   "font",
   "center",
@@ -29,8 +32,8 @@ const TRANSPARENT_GIF = "";
  * message tells no tracker that it was read.
  */
 export function sanitizeEmailHtml(html: string, options: SanitizeOptions = {}): string {
-  return sanitizeHtml(html, {
-    allowedTags: TAGS,
+  return sanitizeHtml()(html, {
+    allowedTags: tags(),
     allowedAttributes: {
       "*": ["dir", "lang", "align", "title"],
       a: ["href", "name", "target", "rel"],

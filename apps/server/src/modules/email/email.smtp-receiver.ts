@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { AppContext } from "../../app";
+import { lazyPackage } from "../../platform/lazy";
 import { inboxByAddress } from "../inboxes/inboxes.service";
 import { ingestRawEmail, messageSizeLimit } from "./email.ingest";
 import { RawRefusedError, readRaw } from "./email.parse";
@@ -44,6 +45,7 @@ export async function startSmtpReceiver(
 ): Promise<SmtpReceiver> {
   const limit = messageSizeLimit(ctx.config);
   const log = opts.log;
+  const { SMTPServer } = lazyPackage<typeof import("smtp-server")>("smtp-server")();
   const server = new SMTPServer({
     banner: "Khidma",
     size: limit,

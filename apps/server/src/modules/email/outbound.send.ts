@@ -1,11 +1,14 @@
-import nodemailer from "nodemailer";
+import type Nodemailer from "nodemailer";
 import type { AppContext } from "../../app";
 import { decryptSecret } from "../../platform/crypto";
 import type { Executor } from "../../platform/db";
 import { recordEvent } from "../../platform/events";
 import { type JobRun, PermanentJobError } from "../../platform/jobs";
+import { lazyPackage } from "../../platform/lazy";
 import { composeReply } from "./outbound.compose";
 import { contactEmails, findOutbound, type SmtpSettings, setDelivery, threadBefore } from "./outbound.repo";
+
+const nodemailer = lazyPackage<typeof Nodemailer>("nodemailer");
 
 /**
  * Reasons the server itself gives for a failed delivery. They are stored as
@@ -33,7 +36,7 @@ function smtpOf(value: unknown): SmtpSettings | null {
 
 function transportFor(ctx: AppContext, smtp: SmtpSettings) {
   const pass = smtp.passwordEnc ? decryptSecret(ctx.config, smtp.passwordEnc) : undefined;
-  return nodemailer.createTransport({
+  return nodemailer().createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
