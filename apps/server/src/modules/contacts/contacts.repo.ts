@@ -33,48 +33,6 @@ const contactColumns = [
   "updated_at",
 ] as const;
 
-/**
- * The contact that owns an email (looked up first) or a phone, with all its
- * identifiers, in one query.
- */
-export async function contactByIdentity(
-  db: Executor,
-  accountId: number,
-  email: string | null,
-  phone: string | null,
-): Promise<{ row: ContactRow; identifiers: IdentifierRow[] } | undefined> {
-  const found = await db
-    .selectFrom("contacts as ct")
-    .select([
-      "ct.id",
-      "ct.name",
-      "ct.language",
-      "ct.company",
-      "ct.attributes",
-      "ct.created_at",
-      "ct.updated_at",
-      sql<IdentifierRow[]>`(select coalesce(json_agg(json_build_object('contact_id', i.contact_id,
-        'kind', i.kind, 'value', i.value, 'position', i.position, 'bounced_at', i.bounced_at,
-        'bounce_reason', i.bounce_reason) order by i.kind, i.position), '[]')
-        from contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id)`.as(
-        "identifiers",
-      ),
-    ])
-    .where("ct.account_id", "=", accountId)
-    .where(
-      "ct.id",
-      "=",
-      sql<number>`(select ci.contact_id from contact_identifiers ci
-        where ci.account_id = ${accountId}
-          and ((ci.kind = 'email' and ci.value = ${email}) or (ci.kind = 'phone' and ci.value = ${phone}))
-        order by ci.kind = 'email' desc limit 1)`,
-    )
-    .executeTakeFirst();
-  if (!found) return undefined;
-  const { identifiers, ...row } = found;
-  return { row, identifiers };
-}
-
 /** Inserts a contact row with its search columns. */
 export async function insertContact(
   db: Executor,

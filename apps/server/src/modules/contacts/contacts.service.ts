@@ -7,7 +7,6 @@ import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/paginat
 import { searchDocument } from "../../platform/text";
 import {
   type ContactRow,
-  contactByIdentity,
   contactIdByIdentifier,
   deleteContactRow,
   deleteIdentifiers,
@@ -168,22 +167,35 @@ export async function createContact(ctx: AppContext, actor: Actor, input: Contac
   return ctx.db.transaction().execute((tx) => insertContactIn(tx, actor, ctx.clock.now(), input));
 }
 
-/**
- * The existing contact a customer's email (first) or phone names, in one
- * query; undefined when there is none yet (then use findOrCreateContact).
- */
-export async function findContactByIdentity(
-  db: Executor,
-  accountId: number,
-  input: { email?: string | undefined; phone?: string | undefined },
-): Promise<Contact | undefined> {
+/** The customer's email and phone as stored (normalised); 400 when neither is given. */
+export function contactIdentity(input: { email?: string | undefined; phone?: string | undefined }): {
+  email: string | null;
+  phone: string | null;
+} {
   const email = input.email !== undefined ? normalizeContactEmail(input.email) : null;
   const phone = input.phone !== undefined ? normalizePhone(input.phone) : null;
   if (email === null && phone === null) {
     throw new AppError("validation_failed", { detail: "validation.contact_identity" });
   }
-  const found = await contactByIdentity(db, accountId, email, phone);
-  return found ? present(found.row, found.identifiers) : undefined;
+  return { email, phone };
+}
+
+/** A contact another module read as JSON in a combined statement (timestamps as text). */
+export function presentContactJson(json: {
+  id: number;
+  name: string;
+  language: string | null;
+  company: string | null;
+  attributes: unknown;
+  created_at: string;
+  updated_at: string;
+  identifiers: (Omit<IdentifierRow, "bounced_at"> & { bounced_at: string | null })[];
+}): Contact {
+  const { identifiers, ...row } = json;
+  return present(
+    { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) },
+    identifiers,
+  );
 }
 
 /**

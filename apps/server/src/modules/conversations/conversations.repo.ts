@@ -101,6 +101,72 @@ export async function nextConversationNumber(db: Executor, accountId: number): P
   return row.conversation_seq;
 }
 
+/**
+ * The first statement of a new conversation, for the common case: takes the
+ * number (as nextConversationNumber does, without waiting for the disk), and
+ * reads in the same round trip whether the account assigns automatically and
+ * the contact that owns the customer's email (first) or phone, with its
+ * identifiers. Call it outside any transaction.
+ */
+export async function numberAndContact(
+  db: Executor,
+  accountId: number,
+  email: string | null,
+  phone: string | null,
+): Promise<{
+  number: number;
+  autoAssign: boolean;
+  contact: {
+    id: number;
+    name: string;
+    language: string | null;
+    company: string | null;
+    attributes: unknown;
+    created_at: string;
+    updated_at: string;
+    identifiers: {
+      contact_id: number;
+      kind: "email" | "phone";
+      value: string;
+      position: number;
+      bounced_at: string | null;
+      bounce_reason: string | null;
+    }[];
+  } | null;
+}> {
+  const { rows } = await sql<{
+    number: number;
+    auto_assign: boolean | null;
+    contact: Awaited<ReturnType<typeof numberAndContact>>["contact"];
+  }>`
+    with n as (
+      update accounts set conversation_seq = conversation_seq + 1
+       where id = ${accountId} and set_config('synchronous_commit', 'off', true) is not null
+      returning conversation_seq
+    )
+    select n.conversation_seq as number,
+           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign,
+           (select json_build_object(
+                     'id', ct.id, 'name', ct.name, 'language', ct.language, 'company', ct.company,
+                     'attributes', ct.attributes, 'created_at', ct.created_at, 'updated_at', ct.updated_at,
+                     'identifiers', (select coalesce(json_agg(json_build_object(
+                         'contact_id', i.contact_id, 'kind', i.kind, 'value', i.value, 'position', i.position,
+                         'bounced_at', i.bounced_at, 'bounce_reason', i.bounce_reason)
+                       order by i.kind, i.position), '[]')
+                       from contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id))
+              from contacts ct
+             where ct.account_id = ${accountId}
+               and ct.id = (select ci.contact_id from contact_identifiers ci
+                             where ci.account_id = ${accountId}
+                               and ((ci.kind = 'email' and ci.value = ${email})
+                                 or (ci.kind = 'phone' and ci.value = ${phone}))
+                             order by ci.kind = 'email' desc limit 1)) as contact
+      from n`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error("account not found");
+  return { number: row.number, autoAssign: row.auto_assign ?? false, contact: row.contact };
+}
+
 /** A new conversation's row and its first message, as insertConversationWithMessage stores them. */
 export interface NewConversation {
   number: number;

@@ -19,7 +19,12 @@ import type { Actor } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
 import { conversationChanged, messageCreated, publishAfterCommit } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
-import { findContactByIdentity, findOrCreateContact, getContact } from "../contacts/contacts.service";
+import {
+  contactIdentity,
+  findOrCreateContact,
+  getContact,
+  presentContactJson,
+} from "../contacts/contacts.service";
 import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
 import { presentDetail, presentEvent, presentMessage, presentSummary } from "./conversations.presenter";
@@ -30,7 +35,7 @@ import {
   findConversation,
   insertConversationWithMessage,
   listConversationRows,
-  nextConversationNumber,
+  numberAndContact,
   subjectEvents,
 } from "./conversations.repo";
 import {
@@ -88,7 +93,12 @@ export async function createConversation(
   // transaction: holding the account row's lock until that commits would let
   // only one conversation per account be created at a time. A creation that
   // then fails leaves a gap in the numbers, as a database sequence would.
-  const number = await nextConversationNumber(ctx.db, actor.accountId);
+  // The same statement finds a returning customer and reads whether the
+  // account assigns automatically, so a returning customer's conversation
+  // costs two statements in all and no explicit transaction.
+  const identity = contactIdentity(input.contact);
+  const first = await numberAndContact(ctx.db, actor.accountId, identity.email, identity.phone);
+  const number = first.number;
   const at = ctx.clock.now();
   const store = async (db: Executor, contact: Contact) => {
     const values = {
@@ -118,10 +128,8 @@ export async function createConversation(
     });
     return { detail: presentDetail({ ...row, contact_name: contact.name }, contact), messageId, contact };
   };
-  // A returning customer (the common case) costs two statements and no
-  // explicit transaction; a new one is created in the same transaction as
-  // the conversation.
-  const known = await findContactByIdentity(ctx.db, actor.accountId, input.contact);
+  // A new customer is created in the same transaction as the conversation.
+  const known = first.contact ? presentContactJson(first.contact) : undefined;
   const { detail, messageId, contact } = known
     ? await store(ctx.db, known)
     : await ctx.db.transaction().execute(async (tx) => {
@@ -156,7 +164,7 @@ export async function createConversation(
   ]);
   // Automatic assignment runs once the conversation is committed, in its own
   // transaction, so a routing failure never loses the customer's message.
-  return (await routeNewConversation(ctx, actor.accountId, detail.id)) ?? detail;
+  return (await routeNewConversation(ctx, actor.accountId, detail.id, first.autoAssign)) ?? detail;
 }
 
 /** A conversation row locked for update in the caller's transaction (automatic assignment); null when absent. */

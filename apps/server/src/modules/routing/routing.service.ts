@@ -56,7 +56,10 @@ export async function routeNewConversation(
   ctx: AppContext,
   accountId: number,
   conversationId: number,
+  /** Already read with the conversation's number: when false, no query is needed to know routing is off. */
+  autoAssign?: boolean,
 ): Promise<ConversationDetail | null> {
+  if (autoAssign === false) return null;
   try {
     return await route(ctx, accountId, conversationId);
   } catch {
