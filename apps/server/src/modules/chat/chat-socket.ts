@@ -1,18 +1,14 @@
 import type { ChatServerFrame, Message } from "@khidma/contracts";
-import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
 import type { AppContext } from "../../app";
 import { AppError } from "../../platform/errors";
 import { t } from "../../platform/i18n";
 import { conversationRoom, type RealtimeMessage } from "../../platform/realtime";
 import { publishAfterCommit } from "../../platform/realtime-publish";
-import { authorizeVisitor } from "./chat.policy";
 import { findVisitor, type VisitorRow } from "./chat.repo";
 import { markVisitorRead, presentVisitorMessage, sendVisitorMessage, visitorHistory } from "./chat.service";
 import { CHAT_LIMITS, type RateLimiter } from "./chat-limits";
-import { type VisitorContext, visitorByToken } from "./visitors.service";
-import { originAllowed } from "./widgets.rules";
-import { widgetByKey } from "./widgets.service";
+import type { VisitorContext } from "./visitors.service";
 
 /** Close codes of the visitor socket. */
 export const CHAT_CLOSE = {
@@ -29,29 +25,9 @@ export const CHAT_CLOSE = {
 const MAX_FRAME_BYTES = 16 * 1024;
 /** Bad frames a socket may send before it is closed. */
 const MAX_STRIKES = 20;
-/** Frames (and bytes) held while a new socket's token is checked. */
-const EARLY_FRAMES = 5000;
-const EARLY_BYTES = 2 * 1024 * 1024;
 /** Sequence numbers are PostgreSQL ints. */
 const MAX_SEQ = 2_147_483_647;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
-
-type Auth = { ok: true; vc: VisitorContext } | { ok: false; code: number; reason: string };
-
-async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Auth> {
-  const query = request.query as Record<string, unknown>;
-  const key = typeof query.key === "string" ? query.key : "";
-  const token = typeof query.token === "string" ? query.token : "";
-  const widget = key ? await widgetByKey(ctx.db, key) : null;
-  if (!widget) return { ok: false, code: CHAT_CLOSE.notFound, reason: "unknown widget" };
-  if (!originAllowed(widget.allowed_origins, request.headers.origin)) {
-    return { ok: false, code: CHAT_CLOSE.forbiddenOrigin, reason: "origin not allowed" };
-  }
-  const visitor = token ? await visitorByToken(ctx, widget, token) : null;
-  if (!visitor) return { ok: false, code: CHAT_CLOSE.unauthorized, reason: "token invalid or expired" };
-  authorizeVisitor(widget, visitor);
-  return { ok: true, vc: { widget, visitor } };
-}
 
 /**
  * One visitor's socket. Frames are handled one after another, so a visitor's
@@ -59,7 +35,7 @@ async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<A
  * its sequence number. Agent replies and typing arrive from the conversation
  * room; notes never leave the server.
  */
-class VisitorConnection {
+export class VisitorConnection {
   private vc: VisitorContext;
   private unsubscribe: (() => void) | null = null;
   private room: string | null = null;
@@ -328,62 +304,5 @@ function validIds(value: unknown): boolean {
     Array.isArray(value) &&
     value.length <= 5 &&
     value.every((v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0)
-  );
-}
-
-/**
- * GET /widget/ws?key=&token=: the visitor socket. A bad key, a foreign
- * origin or a bad token close it with 4404, 4403 or 4401 (a browser can read
- * a close code; it cannot read a refused handshake).
- */
-export function registerVisitorSocket(scope: FastifyInstance, limiter: RateLimiter): void {
-  const connections = new Set<WebSocket>();
-  scope.addHook("onClose", async () => {
-    for (const socket of connections) socket.close(1001, "server shutting down");
-  });
-  scope.get(
-    "/widget/ws",
-    {
-      websocket: true,
-      config: { public: true },
-      schema: {
-        hide: true,
-      },
-    },
-    (socket, request) => {
-      // Frames that arrive while the token is checked wait in order.
-      const early: [Buffer, boolean][] = [];
-      let earlyBytes = 0;
-      let conn: VisitorConnection | null = null;
-      socket.on("message", (data, isBinary) => {
-        const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-        if (conn) return conn.onFrame(raw, isBinary);
-        earlyBytes += raw.length;
-        // A reconnecting client resends its whole outbox at once; past a bound
-        // it is told to come back (1013) rather than have frames dropped.
-        if (early.length >= EARLY_FRAMES || earlyBytes > EARLY_BYTES) socket.close(1013, "try again");
-        else early.push([raw, isBinary]);
-      });
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        connections.delete(socket);
-        conn?.stop();
-      });
-      connections.add(socket);
-      authenticate(scope.ctx, request)
-        .then((auth) => {
-          if (!auth.ok) {
-            socket.close(auth.code, auth.reason);
-            return;
-          }
-          if (socket.readyState !== socket.OPEN) return;
-          conn = new VisitorConnection(scope.ctx, socket, auth.vc, limiter, request.ip, request.lang);
-          for (const [raw, isBinary] of early.splice(0)) conn.onFrame(raw, isBinary);
-        })
-        .catch((err: unknown) => {
-          request.log.error({ err }, "visitor socket failed to start");
-          socket.close(1011, "internal error");
-        });
-    },
   );
 }

@@ -34,7 +34,7 @@ import {
 } from "./chat.service";
 import { limit, visitorOf, widgetOf } from "./chat-guard";
 import { CHAT_LIMITS, createRateLimiter, type RateLimiter } from "./chat-limits";
-import { registerVisitorSocket } from "./chat-socket";
+import { registerVisitorSocket } from "./chat-socket.routes";
 import { identifyVisitor, isVerified, openVisitorSession, presentSession } from "./visitors.service";
 import { isOpenAt } from "./widgets.rules";
 import { settingsOf } from "./widgets.service";
