@@ -32,6 +32,7 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
   let hostUrl = "";
   let agentContext: BrowserContext;
   let agent: Page;
+  let key = "";
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(screenshotDir, `widget-${name}.png`), fullPage: false });
@@ -60,7 +61,7 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
     await agent.getByTestId("widget-card").waitFor();
     await shot(agent, "en-00-admin-widget");
     const snippet = await agent.getByTestId("widget-card").locator("input").first().inputValue();
-    const key = /data-khidma="([^"]+)"/.exec(snippet)?.[1] ?? "";
+    key = /data-khidma="([^"]+)"/.exec(snippet)?.[1] ?? "";
     expect(key).toMatch(/^kw_\d+_/);
 
     const port = await freePort();
@@ -185,4 +186,43 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
       }
     });
   }
+
+  it("outside business hours takes a message and an email address (ar)", async () => {
+    // Hours on one day only, and not today: the widget is offline now.
+    const today = new Date().getUTCDay();
+    const status = await agent.evaluate(
+      async ({ key, day }) => {
+        const me = await (await fetch("/api/v1/auth/me")).json();
+        const list = await (await fetch("/api/v1/widgets")).json();
+        const widget = list.items.find((w: { key: string }) => w.key === key);
+        const res = await fetch(`/api/v1/widgets/${widget.id}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+          body: JSON.stringify({
+            businessHours: { timezone: "UTC", days: [{ day, open: "10:00", close: "11:00" }] },
+          }),
+        });
+        return res.status;
+      },
+      { key, day: (today + 3) % 7 },
+    );
+    expect(status).toBe(200);
+    const context = await browser.newContext({ locale: "ar-SA", viewport: { width: 1000, height: 760 } });
+    const visitor = await context.newPage();
+    try {
+      await visitor.goto(`${hostUrl}/?lang=ar`);
+      await visitor.locator("#khidma-widget button.l").click();
+      const panel = visitor.locator("#khidma-widget [role=dialog]");
+      await panel.locator("textarea[name=body]").waitFor();
+      await panel.locator("input[name=name]").fill("خالد");
+      await panel.locator("input[name=email]").fill("khaled@example.test");
+      await panel.locator("textarea[name=body]").fill("أريد استبدال المقاس، اتصلوا بي غدًا.");
+      await shot(visitor, "ar-06-offline-form");
+      await panel.locator("button[type=submit]").click();
+      await panel.locator("[role=status]").waitFor();
+      await shot(visitor, "ar-07-offline-sent");
+    } finally {
+      await context.close();
+    }
+  });
 });

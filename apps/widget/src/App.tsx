@@ -246,6 +246,9 @@ export function App({ api, config, lang, t, identity }: Props) {
                         </a>
                       ),
                     )}
+                    {m === lastVisitor && readSeq >= m.seq && pending.length === 0 && (
+                      <div class="s">{t("seen")}</div>
+                    )}
                   </div>
                 ))}
                 {pending.map((m) => (
@@ -254,9 +257,6 @@ export function App({ api, config, lang, t, identity }: Props) {
                     <div class="s">{t("sending")}</div>
                   </div>
                 ))}
-                {lastVisitor && readSeq >= lastVisitor.seq && pending.length === 0 && (
-                  <div class="s">{t("seen")}</div>
-                )}
               </div>
               <div class="t" aria-live="polite">
                 {!connected ? t("reconnecting") : typing ? t("agentTyping", { name: typing }) : ""}
