@@ -35,6 +35,7 @@ import {
   findConversation,
   insertConversationWithMessage,
   listConversationRows,
+  nextConversationNumber,
   numberAndContact,
   subjectEvents,
 } from "./conversations.repo";
@@ -170,6 +171,15 @@ export async function createConversation(
 /** A conversation row locked for update in the caller's transaction (automatic assignment); null when absent. */
 export async function lockConversationRow(tx: Executor, accountId: number, id: number) {
   return findConversation(tx, accountId, id, { forUpdate: true });
+}
+
+/**
+ * The account's next conversation number, for a channel that opens
+ * conversations itself. Call it outside any transaction: its commit does not
+ * wait for the disk (see nextConversationNumber).
+ */
+export function takeConversationNumber(ctx: AppContext, accountId: number): Promise<number> {
+  return nextConversationNumber(ctx.db, accountId);
 }
 
 /** Query of the inbox list. */

@@ -5,7 +5,10 @@ import { conversationChanged, publishAfterCommit } from "../../platform/realtime
 import { searchDocument } from "../../platform/text";
 import { findOrCreateContact, normalizeContactEmail } from "../contacts/contacts.service";
 import { detectLanguage, previewOf } from "../conversations/conversations.rules";
-import { getConversation } from "../conversations/conversations.service";
+import {
+  getConversation,
+  takeConversationNumber as takeNumberOutside,
+} from "../conversations/conversations.service";
 import { type InboxRow, inboxByAddress, inboxById, inboxOfAccount } from "../inboxes/inboxes.service";
 import { routeNewConversation } from "../routing/routing.service";
 import { attachmentUrl } from "./attachments.service";
@@ -167,7 +170,7 @@ export async function storeParsed(
   const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.slice().reverse()];
   let thread: ThreadRow | undefined = await threadByMessageIds(ctx.db, accountId, refs);
   const tagged = thread ? null : numberInSubject(subject);
-  const number = thread ? null : await takeConversationNumber(ctx.db, accountId);
+  const number = thread ? null : await takeNumberOutside(ctx, accountId);
 
   const actor = { accountId, userId: null };
   const at = ctx.clock.now();
