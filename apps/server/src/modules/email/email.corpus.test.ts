@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { corpusPath } from "../../test/corpora";
 import { createAccount, createTestApp, type TestApp, testDatabase } from "../../test/harness";
 import { ingestRawEmail } from "./email.ingest";
 import { createEmailInbox } from "./email.test-support";
 
-const MIME = path.resolve(__dirname, "../../../../../../shared/corpora/mime");
+const MIME = corpusPath("mime");
 const present = fs.existsSync(MIME);
 if (!present) console.log(`MIME corpus not found at ${MIME}: corpus tests skipped`);
 

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { corpusPath } from "../../test/corpora";
 import { splitReply, splitReplyHtml } from "./email.reply";
 
 describe("reply extraction", () => {
@@ -172,10 +173,7 @@ const LABELS: Record<string, number | [number, number][]> = {
   sig_no_empty_line: 1,
 };
 
-const FIXTURES = path.resolve(
-  __dirname,
-  "../../../../../../shared/corpora/email-replies/crisp-oss__email-reply-parser/test/fixtures",
-);
+const FIXTURES = corpusPath("email-replies/crisp-oss__email-reply-parser/test/fixtures");
 const corpus = fs.existsSync(FIXTURES);
 const norm = (s: string) =>
   s
