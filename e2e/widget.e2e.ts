@@ -149,6 +149,11 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
         await agent.getByTestId("message-item").filter({ hasText: question }).waitFor();
         // The name from the pre-chat form is the customer's name.
         await agent.getByTestId("message-item").filter({ hasText: name }).first().waitFor();
+        // What the customer types in the widget shows the agent that they are typing.
+        await input.fill(lang === "ar" ? "لحظة من فضلك" : "One moment please");
+        await agent.getByTestId("customer-typing").waitFor();
+        await shot(agent, `${lang}-04a-customer-typing`);
+        await input.fill("");
         const answer =
           lang === "ar" ? "طلبك في الطريق وسيصل غدًا." : "Your order is on its way and arrives tomorrow.";
         await agent.getByTestId("composer-mode-reply").click();

@@ -46,3 +46,23 @@ export function CollisionBanner({ viewers }: { viewers: Viewer[] }) {
     </Alert>
   );
 }
+
+/** "Mona is typing…" while the customer types in the chat widget. */
+export function CustomerTyping({ typing, name }: { typing: boolean; name: string }) {
+  const { t } = useTranslation();
+  if (!typing) return null;
+  return (
+    <Alert
+      color="teal"
+      variant="light"
+      radius={0}
+      py={6}
+      icon={<IconPencil size={18} />}
+      role="status"
+      aria-live="polite"
+      data-testid="customer-typing"
+    >
+      <Text size="sm">{t("live.customerTyping", { name: isolate(name) })}</Text>
+    </Alert>
+  );
+}

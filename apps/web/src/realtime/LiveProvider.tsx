@@ -16,13 +16,19 @@ interface LiveContextValue {
   state: LiveState;
   presence: ReadonlyMap<number, Presence>;
   viewers: ReadonlyMap<number, Viewer[]>;
+  /** Conversations whose customer is typing in the chat widget right now. */
+  customerTyping: ReadonlySet<number>;
 }
+
+/** A widget that stopped sending typing frames (closed, went away) stops counting after this. */
+const CUSTOMER_TYPING_MS = 8_000;
 
 const LiveContext = createContext<LiveContextValue>({
   socket: null,
   state: "down",
   presence: new Map(),
   viewers: new Map(),
+  customerTyping: new Set(),
 });
 
 /**
@@ -36,9 +42,28 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<LiveState>(socket.state);
   const [presence, setPresence] = useState<ReadonlyMap<number, Presence>>(new Map());
   const [viewers, setViewers] = useState<ReadonlyMap<number, Viewer[]>>(new Map());
+  const [customerTyping, setCustomerTyping] = useState<ReadonlySet<number>>(new Set());
 
   useEffect(() => {
     let wasDown = false;
+    const typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
+    const setTyping = (conversationId: number, typing: boolean) => {
+      clearTimeout(typingTimers.get(conversationId));
+      typingTimers.delete(conversationId);
+      if (typing) {
+        typingTimers.set(
+          conversationId,
+          setTimeout(() => setTyping(conversationId, false), CUSTOMER_TYPING_MS),
+        );
+      }
+      setCustomerTyping((old) => {
+        if (old.has(conversationId) === typing) return old;
+        const next = new Set(old);
+        if (typing) next.add(conversationId);
+        else next.delete(conversationId);
+        return next;
+      });
+    };
     const offState = socket.onState((next) => {
       setState(next);
       if (next === "open" && wasDown) refetchAfterGap(queryClient);
@@ -61,19 +86,33 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           setViewers((old) => new Map(old).set(data.conversationId, data.viewers));
           return;
         }
+        case "chat.visitor_typing": {
+          const data = frame.data as { conversationId: number; typing: boolean };
+          setTyping(data.conversationId, data.typing === true);
+          return;
+        }
         default:
+          // A customer's message ends their typing.
+          if (frame.type === "message.created") {
+            const data = frame.data as { conversationId: number; message?: { kind?: string } };
+            if (data.message?.kind === "inbound") setTyping(data.conversationId, false);
+          }
           applyFrame(queryClient, frame);
       }
     });
     socket.start();
     return () => {
+      for (const timer of typingTimers.values()) clearTimeout(timer);
       offState();
       offFrame();
       socket.stop();
     };
   }, [socket, queryClient]);
 
-  const value = useMemo(() => ({ socket, state, presence, viewers }), [socket, state, presence, viewers]);
+  const value = useMemo(
+    () => ({ socket, state, presence, viewers, customerTyping }),
+    [socket, state, presence, viewers, customerTyping],
+  );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
@@ -91,4 +130,9 @@ export function useFallbackInterval(ms: number): number | false {
 export function usePresenceOf(userId: number | null | undefined): Presence {
   const { presence } = useLive();
   return userId == null ? "offline" : (presence.get(userId) ?? "offline");
+}
+
+/** Whether the customer of a conversation is typing in the chat widget. */
+export function useCustomerTyping(conversationId: number): boolean {
+  return useLive().customerTyping.has(conversationId);
 }

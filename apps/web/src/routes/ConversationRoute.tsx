@@ -19,7 +19,8 @@ import {
 } from "../features/conversation/use-conversation";
 import { useShortcuts } from "../features/shortcuts/use-shortcuts";
 import { useChatReadReceipt } from "../features/widgets/use-chat-read";
-import { CollisionBanner } from "../realtime/CollisionBanner";
+import { CollisionBanner, CustomerTyping } from "../realtime/CollisionBanner";
+import { useCustomerTyping } from "../realtime/LiveProvider";
 import { useConversationViewers } from "../realtime/use-conversation-live";
 
 /** /conversations/:id — timeline, composer, controls and the contact. */
@@ -38,6 +39,7 @@ export function ConversationRoute() {
   const events = useConversationEvents(id);
   const update = useUpdateConversation(id);
   const viewers = useConversationViewers(id);
+  const customerTyping = useCustomerTyping(id);
   const c = conversation.data;
   useChatReadReceipt(c, messages.data);
   usePageTitle(c ? `#${c.number} ${c.subject}` : undefined);
@@ -86,6 +88,7 @@ export function ConversationRoute() {
     <Box style={{ display: "flex", flexDirection: "column", height: "calc(100dvh - 60px)" }}>
       <ConversationHeader conversation={c} backTo={from} onShowDetails={wide ? null : details.open} />
       <CollisionBanner viewers={viewers} />
+      <CustomerTyping typing={customerTyping} name={c.contact.name} />
       <Box style={{ display: "flex", flex: 1, minHeight: 0 }}>
         <Box style={{ display: "flex", flexDirection: "column", flex: 1, minWidth: 0 }}>
           <Timeline
