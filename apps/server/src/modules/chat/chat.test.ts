@@ -288,6 +288,26 @@ describe(`public widget API (${testDatabase})`, () => {
       },
     });
     expect(sent.body.message.attachments.map((f) => f.name)).toEqual(["صورة.png", "invoice.pdf"]);
+    // The agent finds the files on the visitor's message and can open them.
+    const list = await call<{ items: { id: number }[] }>(t.app, {
+      method: "GET",
+      url: "/api/v1/conversations",
+      headers: a.headers,
+    });
+    const messages = await call<{ items: { attachments: { filename: string; url: string }[] }[] }>(t.app, {
+      method: "GET",
+      url: `/api/v1/conversations/${list.body.items[0]?.id}/messages`,
+      headers: a.headers,
+    });
+    const withFiles = messages.body.items.find((m) => m.attachments.length > 0);
+    expect(withFiles?.attachments.map((f) => f.filename)).toEqual(["صورة.png", "invoice.pdf"]);
+    const agentFile = await t.app.inject({
+      method: "GET",
+      url: withFiles?.attachments[0]?.url ?? "/missing",
+      headers: a.headers,
+    });
+    expect(agentFile.statusCode).toBe(200);
+    expect(agentFile.rawPayload.equals(PNG)).toBe(true);
     const file = await t.app.inject({
       method: "GET",
       url: `/api/v1/widget/attachments/${png.body.id}?key=${w.key}&token=${token}`,

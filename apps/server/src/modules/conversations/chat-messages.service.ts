@@ -9,6 +9,8 @@ import {
   publishAfterCommit,
 } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
+import { withAttachments } from "../email/attachments.service";
+import { liveMessage } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
 import {
   insertEmptyConversation,
@@ -140,7 +142,11 @@ export async function addChatMessage(
     }
     const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
     const fresh = await findConversation(tx, actor.accountId, conversationId);
-    outgoing.push(messageCreated(actor.accountId, conversationId, message));
+    // Agents get the message as their messages list shows it, with the visitor's files.
+    const [live] = input.link
+      ? await withAttachments(tx, actor.accountId, [message])
+      : [{ ...message, attachments: [] }];
+    outgoing.push(messageCreated(actor.accountId, conversationId, liveMessage(live ?? message)));
     if (fresh) outgoing.push(conversationChanged(actor.accountId, presentSummary(fresh)));
     return { message, duplicate: false };
   });
