@@ -229,22 +229,6 @@ export async function linkAttachments(
   return rows.map((r) => r.id);
 }
 
-/** The attachments of some messages. */
-export async function attachmentsOfMessages(
-  db: Executor,
-  accountId: number,
-  messageIds: number[],
-): Promise<ChatAttachmentRow[]> {
-  if (messageIds.length === 0) return [];
-  return db
-    .selectFrom("attachments")
-    .select(attachmentColumns)
-    .where("account_id", "=", accountId)
-    .where("message_id", "in", messageIds)
-    .orderBy("id")
-    .execute();
-}
-
 /** Names of unsent uploads of a conversation, for the text of a message that only carries files. */
 export async function pendingAttachmentNames(
   db: Executor,

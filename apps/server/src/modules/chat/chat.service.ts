@@ -12,8 +12,8 @@ import {
   chatMessagesAfter,
   startChatConversation,
 } from "../conversations/chat-messages.service";
+import { attachmentRowsOfMessages } from "../email/attachments.service";
 import {
-  attachmentsOfMessages,
   type ChatAttachmentRow,
   findAttachment,
   findVisitor,
@@ -174,7 +174,7 @@ export async function sendVisitorMessage(
         await linkAttachments(tx, accountId, visitor.conversation_id, ids, messageId);
       },
     });
-    const files = await attachmentsOfMessages(ctx.db, accountId, [message.id]);
+    const files = await attachmentRowsOfMessages(ctx.db, accountId, [message.id]);
     return { message: presentVisitorMessage(message, files), duplicate, visitor };
   });
 }
@@ -194,7 +194,7 @@ export async function visitorHistory(
     afterSeq,
     limit,
   );
-  const files = await attachmentsOfMessages(
+  const files = await attachmentRowsOfMessages(
     ctx.db,
     visitor.account_id,
     items.map((m) => m.id),

@@ -51,7 +51,8 @@ export interface ConversationFilters {
   contactId?: number;
 }
 
-const columns = [
+/** The conversation's own columns, as a row of "c". */
+const rowColumns = [
   "c.id",
   "c.number",
   "c.subject",
@@ -61,11 +62,6 @@ const columns = [
   "c.channel",
   "c.language",
   "c.contact_id",
-  // A scalar subquery rather than a join: the planner then chooses the
-  // inbox index on conversations alone and looks up one name per returned row.
-  sql<string>`(select ct.name from contacts ct where ct.account_id = c.account_id and ct.id = c.contact_id)`.as(
-    "contact_name",
-  ),
   "c.assignee_id",
   "c.team_id",
   "c.tags",
@@ -75,6 +71,15 @@ const columns = [
   "c.solved_at",
   "c.created_at",
   "c.updated_at",
+] as const;
+
+const columns = [
+  ...rowColumns,
+  // A scalar subquery rather than a join: the planner then chooses the
+  // inbox index on conversations alone and looks up one name per returned row.
+  sql<string>`(select ct.name from contacts ct where ct.account_id = c.account_id and ct.id = c.contact_id)`.as(
+    "contact_name",
+  ),
 ] as const;
 
 function selectConversations(db: Executor, accountId: number) {
@@ -277,27 +282,7 @@ export async function insertConversationWithMessage(
       ]),
     )
     .selectFrom(["c", "m"])
-    .select([
-      "c.id",
-      "c.number",
-      "c.subject",
-      "c.status",
-      "c.priority",
-      "c.type",
-      "c.channel",
-      "c.language",
-      "c.contact_id",
-      "c.assignee_id",
-      "c.team_id",
-      "c.tags",
-      "c.preview",
-      "c.message_count",
-      "c.last_message_at",
-      "c.solved_at",
-      "c.created_at",
-      "c.updated_at",
-      "m.id as message_id",
-    ])
+    .select([...rowColumns, "m.id as message_id"])
     .executeTakeFirstOrThrow();
   const { message_id, ...conversation } = row;
   return { row: conversation, messageId: message_id };

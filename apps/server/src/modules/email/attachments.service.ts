@@ -25,6 +25,15 @@ function present(row: AttachmentRow): Attachment {
   };
 }
 
+/** The stored attachment rows of some messages, in id order (chat lists them its own way). */
+export function attachmentRowsOfMessages(
+  db: Executor,
+  accountId: number,
+  messageIds: number[],
+): Promise<AttachmentRow[]> {
+  return attachmentRowsOf(db, accountId, messageIds);
+}
+
 /** Adds each message's attachments (an empty list for messages without any). */
 export async function withAttachments<T extends Pick<Message, "id">>(
   db: Executor,
