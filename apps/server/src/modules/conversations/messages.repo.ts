@@ -153,3 +153,130 @@ export async function mentionableUsers(
     .orderBy("id")
     .execute();
 }
+
+/** What appendMessage returns: the conversation after the change, its status before, and the new message. */
+export interface AppendedMessage {
+  conversation: {
+    id: number;
+    number: number;
+    subject: string;
+    status: string;
+    priority: string;
+    type: string | null;
+    channel: string;
+    language: string | null;
+    contact_id: number;
+    contact_name: string;
+    assignee_id: number | null;
+    team_id: number | null;
+    tags: string[];
+    preview: string;
+    message_count: number;
+    last_message_at: Date;
+    solved_at: Date | null;
+    created_at: Date;
+    updated_at: Date;
+  };
+  statusBefore: string;
+  message: MessageRow;
+}
+
+/**
+ * An agent's reply or note in ONE statement (data-modifying CTEs): locks the
+ * conversation, takes its next sequence number, stores the message, updates
+ * the counters (and, for a reply, the preview and a new conversation's status)
+ * and writes the message.created event, plus conversation.updated when the
+ * status changed. Returns undefined when the conversation is not in the account.
+ */
+export async function appendMessage(
+  db: Executor,
+  accountId: number,
+  values: {
+    conversationId: number;
+    kind: "reply" | "note";
+    body: string;
+    preview: string;
+    authorUserId: number | null;
+    tokenId: number | null;
+    mentions: number[];
+    search: { text: string; terms: string };
+    at: Date;
+  },
+): Promise<AppendedMessage | undefined> {
+  const reply = values.kind === "reply";
+  const { rows } = await sql<
+    AppendedMessage["conversation"] & {
+      status_before: string;
+      m_id: number;
+      m_seq: number;
+      m_created_at: Date;
+      author_name: string | null;
+    }
+  >`
+    with old as (
+      select id, status from conversations
+       where account_id = ${accountId} and id = ${values.conversationId}
+       for update
+    ),
+    c as (
+      update conversations cv
+         set last_seq = cv.last_seq + 1,
+             message_count = cv.message_count + 1,
+             updated_at = ${values.at}::timestamptz,
+             preview = case when ${reply} then ${values.preview}::text else cv.preview end,
+             last_message_at = case when ${reply} then ${values.at}::timestamptz else cv.last_message_at end,
+             status = case when ${reply} and old.status = 'new' then 'open' else cv.status end,
+             solved_at = case when ${reply} and old.status = 'new' then null else cv.solved_at end
+        from old
+       where cv.account_id = ${accountId} and cv.id = old.id
+      returning cv.*, old.status as status_before
+    ),
+    m as (
+      insert into messages (account_id, conversation_id, kind, body, author_user_id, author_contact_id,
+                            mentions, search_text, search_tsv, created_at, seq)
+      select ${accountId}::int8, c.id, ${values.kind}::text, ${values.body}::text, ${values.authorUserId}::int8, null::int8,
+             ${values.mentions}::int8[], ${values.search.text}::text, to_tsvector('simple', ${values.search.terms}::text),
+             ${values.at}::timestamptz, c.last_seq
+        from c
+      returning id, seq, created_at
+    ),
+    e as (
+      insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, before, after, created_at)
+      select ${accountId}::int8, ${values.authorUserId}::int8, ${values.tokenId}::int8, 'message.created', 'message', m.id, null::jsonb,
+             jsonb_build_object('conversationId', ${values.conversationId}::int8, 'kind', ${values.kind}::text,
+                                'mentions', ${JSON.stringify(values.mentions)}::jsonb),
+             ${values.at}::timestamptz
+        from m
+      union all
+      select ${accountId}::int8, ${values.authorUserId}::int8, ${values.tokenId}::int8, 'conversation.updated', 'conversation', c.id,
+             jsonb_build_object('status', c.status_before), jsonb_build_object('status', c.status), ${values.at}::timestamptz
+        from c where c.status is distinct from c.status_before
+    )
+    select c.id, c.number, c.subject, c.status, c.priority, c.type, c.channel, c.language, c.contact_id,
+           (select ct.name from contacts ct where ct.account_id = c.account_id and ct.id = c.contact_id) as contact_name,
+           c.assignee_id, c.team_id, c.tags, c.preview, c.message_count, c.last_message_at, c.solved_at,
+           c.created_at, c.updated_at, c.status_before,
+           m.id as m_id, m.seq as m_seq, m.created_at as m_created_at,
+           (select u.name from users u where u.account_id = ${accountId}::int8 and u.id = ${values.authorUserId}::int8) as author_name
+      from c, m`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { status_before, m_id, m_seq, m_created_at, author_name, ...conversation } = row;
+  return {
+    conversation,
+    statusBefore: status_before,
+    message: {
+      id: m_id,
+      conversation_id: conversation.id,
+      kind: values.kind,
+      body: values.body,
+      author_user_id: values.authorUserId,
+      author_contact_id: null,
+      author_name,
+      mentions: values.mentions,
+      created_at: m_created_at,
+      seq: m_seq,
+      client_id: null,
+    },
+  };
+}

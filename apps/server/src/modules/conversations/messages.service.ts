@@ -11,16 +11,15 @@ import { queueEmailReply } from "../email/outbound.service";
 import { notifyUsers } from "../notifications/notifications.service";
 import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { presentMessage, presentSummary } from "./conversations.presenter";
-import { type ConversationChanges, findConversation, updateConversationRow } from "./conversations.repo";
+import { findConversation, updateConversationRow } from "./conversations.repo";
 import { parseMentions, previewOf } from "./conversations.rules";
-import { findMessage, insertMessage, listMessageRows, mentionableUsers } from "./messages.repo";
-
-/** The active users of the account a note mentions, by composer markup or by @localpart. */
-export async function resolveMentions(db: Executor, accountId: number, body: string): Promise<number[]> {
-  const { ids, localParts } = parseMentions(body);
-  const users = await mentionableUsers(db, accountId, ids, localParts);
-  return users.map((u) => u.id);
-}
+import {
+  appendMessage,
+  findMessage,
+  insertMessage,
+  listMessageRows,
+  mentionableUsers,
+} from "./messages.repo";
 
 /**
  * Adds an agent's reply or internal note to a conversation. A reply moves a
@@ -35,55 +34,41 @@ export async function addMessage(
 ): Promise<Message> {
   const body = input.body.trim();
   if (!body) throw new AppError("validation_failed", { detail: "validation.blank" });
+  const { ids, localParts } = input.kind === "note" ? parseMentions(body) : { ids: [], localParts: [] };
+  const search = searchDocument(body);
   return transact(ctx, async (tx) => {
-    const row = await findConversation(tx, actor.accountId, conversationId, { forUpdate: true });
-    if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
     const at = ctx.clock.now();
-    const mentions = input.kind === "note" ? await resolveMentions(tx, actor.accountId, body) : [];
-    const messageId = await insertMessage(tx, actor.accountId, {
+    const mentions =
+      ids.length > 0 || localParts.length > 0
+        ? (await mentionableUsers(tx, actor.accountId, ids, localParts)).map((u) => u.id)
+        : [];
+    const done = await appendMessage(tx, actor.accountId, {
       conversationId,
       kind: input.kind,
       body,
+      preview: previewOf(body),
       authorUserId: actor.userId,
-      authorContactId: null,
+      tokenId: actor.tokenId ?? null,
       mentions,
-      search: searchDocument(body),
+      search,
       at,
     });
+    if (!done) throw new AppError("not_found", { resource: "resource.conversation" });
+    const messageId = done.message.id;
+    let row = done.message;
     // A reply in an email conversation is sent by a job enqueued in this transaction; notes never leave.
-    if (input.kind === "reply") await queueEmailReply(tx, actor.accountId, { conversationId, messageId, at });
-    const set: ConversationChanges = { message_count: row.message_count + 1, updated_at: at };
-    if (input.kind === "reply") {
-      set.preview = previewOf(body);
-      set.last_message_at = at;
-      if (row.status === "new") {
-        set.status = "open";
-        set.solved_at = null;
-      }
+    if (input.kind === "reply" && done.conversation.channel === "email") {
+      if (await queueEmailReply(tx, actor.accountId, { conversationId, messageId, at }))
+        row = await findMessage(tx, actor.accountId, messageId);
     }
-    await updateConversationRow(tx, actor.accountId, conversationId, set);
-    await recordEvent(tx, actor, {
-      type: "message.created",
-      subjectType: "message",
-      subjectId: messageId,
-      after: { conversationId, kind: input.kind, mentions },
-      at,
-    });
-    if (set.status) {
-      await recordEvent(tx, actor, {
-        type: "conversation.updated",
-        subjectType: "conversation",
-        subjectId: conversationId,
-        before: { status: row.status },
-        after: { status: set.status },
-        at,
-      });
-    }
-    await notifyUsers(tx, actor, { kind: "mention", userIds: mentions, conversationId, messageId, at });
-    const message = presentMessage(await findMessage(tx, actor.accountId, messageId));
-    const fresh = await findConversation(tx, actor.accountId, conversationId);
-    afterCommit(tx, messageCreated(actor.accountId, conversationId, liveMessage(message)));
-    if (fresh) afterCommit(tx, conversationChanged(actor.accountId, liveSummary(presentSummary(fresh))));
+    if (mentions.length > 0)
+      await notifyUsers(tx, actor, { kind: "mention", userIds: mentions, conversationId, messageId, at });
+    const message = presentMessage(row);
+    afterCommit(
+      tx,
+      messageCreated(actor.accountId, conversationId, liveMessage(message)),
+      conversationChanged(actor.accountId, liveSummary(presentSummary(done.conversation))),
+    );
     return message;
   });
 }
