@@ -186,7 +186,8 @@ export interface AppendedMessage {
  * conversation, takes its next sequence number, stores the message, updates
  * the counters (and, for a reply, the preview and a new conversation's status)
  * and writes the message.created event, plus conversation.updated when the
- * status changed. Returns undefined when the conversation is not in the account.
+ * status changed. Returns undefined when the conversation is not in the account
+ * (or, with `unlessEmailReply`, is an email conversation and this a reply).
  */
 export async function appendMessage(
   db: Executor,
@@ -201,6 +202,8 @@ export async function appendMessage(
     mentions: number[];
     search: { text: string; terms: string };
     at: Date;
+    /** Find nothing (and change nothing) when this is a reply in an email conversation. */
+    unlessEmailReply?: boolean;
   },
 ): Promise<AppendedMessage | undefined> {
   const reply = values.kind === "reply";
@@ -216,6 +219,7 @@ export async function appendMessage(
     with old as (
       select id, status from conversations
        where account_id = ${accountId} and id = ${values.conversationId}
+         and not (${values.unlessEmailReply === true && reply} and channel = 'email')
        for update
     ),
     c as (

@@ -4,14 +4,21 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
-import { afterCommit, conversationChanged, messageCreated, transact } from "../../platform/realtime-publish";
+import {
+  afterCommit,
+  conversationChanged,
+  messageCreated,
+  type Outgoing,
+  publishAfterCommit,
+  transact,
+} from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
 import { withAttachments } from "../email/attachments.service";
 import { queueEmailReply } from "../email/outbound.service";
 import { notifyUsers } from "../notifications/notifications.service";
 import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { presentMessage, presentSummary } from "./conversations.presenter";
-import { findConversation, updateConversationRow } from "./conversations.repo";
+import { type ConversationRow, findConversation, updateConversationRow } from "./conversations.repo";
 import { parseMentions, previewOf } from "./conversations.rules";
 import {
   appendMessage,
@@ -36,23 +43,43 @@ export async function addMessage(
   if (!body) throw new AppError("validation_failed", { detail: "validation.blank" });
   const { ids, localParts } = input.kind === "note" ? parseMentions(body) : { ids: [], localParts: [] };
   const search = searchDocument(body);
+  const values = {
+    conversationId,
+    kind: input.kind,
+    body,
+    preview: previewOf(body),
+    authorUserId: actor.userId,
+    tokenId: actor.tokenId ?? null,
+    search,
+  };
+  const published = (conversation: ConversationRow, message: Message): Outgoing[] => [
+    messageCreated(actor.accountId, conversationId, liveMessage(message)),
+    conversationChanged(actor.accountId, liveSummary(presentSummary(conversation))),
+  ];
+  // The common case is one statement, atomic on its own: a note that mentions
+  // nobody, or a reply that no email has to carry. Otherwise (or when the
+  // statement finds an email conversation) a transaction adds the mentions'
+  // notifications or the sending job.
+  if (ids.length === 0 && localParts.length === 0) {
+    const done = await appendMessage(ctx.db, actor.accountId, {
+      ...values,
+      mentions: [],
+      at: ctx.clock.now(),
+      unlessEmailReply: true,
+    });
+    if (done) {
+      const message = presentMessage(done.message);
+      publishAfterCommit(ctx, published(done.conversation, message));
+      return message;
+    }
+  }
   return transact(ctx, async (tx) => {
     const at = ctx.clock.now();
     const mentions =
       ids.length > 0 || localParts.length > 0
         ? (await mentionableUsers(tx, actor.accountId, ids, localParts)).map((u) => u.id)
         : [];
-    const done = await appendMessage(tx, actor.accountId, {
-      conversationId,
-      kind: input.kind,
-      body,
-      preview: previewOf(body),
-      authorUserId: actor.userId,
-      tokenId: actor.tokenId ?? null,
-      mentions,
-      search,
-      at,
-    });
+    const done = await appendMessage(tx, actor.accountId, { ...values, mentions, at });
     if (!done) throw new AppError("not_found", { resource: "resource.conversation" });
     const messageId = done.message.id;
     let row = done.message;
@@ -64,11 +91,7 @@ export async function addMessage(
     if (mentions.length > 0)
       await notifyUsers(tx, actor, { kind: "mention", userIds: mentions, conversationId, messageId, at });
     const message = presentMessage(row);
-    afterCommit(
-      tx,
-      messageCreated(actor.accountId, conversationId, liveMessage(message)),
-      conversationChanged(actor.accountId, liveSummary(presentSummary(done.conversation))),
-    );
+    afterCommit(tx, ...published(done.conversation, message));
     return message;
   });
 }
