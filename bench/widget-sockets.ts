@@ -15,7 +15,8 @@ import { freePort } from "../e2e/support/server";
  * sockets, measured in the same run. Run: npx tsx bench/widget-sockets.ts
  * Environment: SOCKETS, PROBES (visitors with a conversation), DELIVERIES,
  * CONCURRENCY, WIDGET_BENCH_DATABASE_URL (an empty PostgreSQL database; PGlite
- * in a temporary directory by default).
+ * in a temporary directory by default), BENCH_NODE_FLAGS (extra node flags for
+ * the servers, e.g. "--cpu-prof").
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOCKETS = Number(process.env.SOCKETS ?? 5000);
@@ -52,7 +53,7 @@ async function waitFor(url: string, child: ChildProcess, output: () => string): 
 }
 
 function start(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const prof = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...prof, "--import", "tsx", ...args], {
     cwd: root,
     env: { ...process.env, ...env },

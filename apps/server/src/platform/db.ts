@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { Kysely, PostgresDialect, type Transaction } from "kysely";
+import { type CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type Transaction } from "kysely";
 import pg from "pg";
 import type { Database } from "./db-types";
 import { lockDataDir } from "./lock";
@@ -23,6 +24,59 @@ export interface DatabaseHandle {
 const INT8 = 20;
 const INT8_ARRAY = 1016;
 const NUMERIC = 1700;
+
+/**
+ * Statements whose text starts with this comment run as named prepared
+ * statements on PostgreSQL: each pooled connection parses and plans them once,
+ * then only binds and executes. Mark the hot statements of fixed shape whose
+ * best plan does not depend on their parameters (lookups and inserts by key);
+ * PGlite ignores the comment.
+ */
+export const PREPARED = "/* prepared */ ";
+
+/** A compiled query, marked to run as a prepared statement (see PREPARED). */
+export function prepared<R>(query: CompiledQuery<R>): CompiledQuery<R> {
+  return { ...query, sql: PREPARED + query.sql };
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `k_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** The pool Kysely uses, giving the statements marked PREPARED a name so pg prepares them once per connection. */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, ReturnType<typeof wrap>>();
+  const wrap = (client: pg.PoolClient) => ({
+    // biome-ignore lint/suspicious/noExplicitAny: pg's own overloads (text, config object or cursor)
+    query(text: any, values?: readonly unknown[]) {
+      if (typeof text === "string" && text.startsWith(PREPARED))
+        return client.query({ name: statementName(text), text, values: values as unknown[] });
+      return client.query(text, values as unknown[]);
+    },
+    release() {
+      client.release();
+    },
+  });
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let w = wrapped.get(client);
+      if (!w) {
+        w = wrap(client);
+        wrapped.set(client, w);
+      }
+      return w as unknown as Awaited<ReturnType<PostgresPool["connect"]>>;
+    },
+    end: () => pool.end(),
+  };
+}
 
 const toNumber = (v: string) => Number(v);
 const toNumberArray = (v: string) =>
@@ -56,7 +110,7 @@ export async function openDatabase(opts: {
       max: opts.poolSize ?? 10,
       types: types as pg.CustomTypesConfig,
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
 

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Executor } from "../../platform/db";
+import { type Executor, PREPARED, prepared } from "../../platform/db";
 
 /** A conversation row with its contact's name. */
 export interface ConversationRow {
@@ -143,8 +143,7 @@ export async function numberAndContact(
     number: number;
     auto_assign: boolean | null;
     contact: Awaited<ReturnType<typeof numberAndContact>>["contact"];
-  }>`
-    with n as (
+  }>`${sql.raw(PREPARED)}with n as (
       update accounts set conversation_seq = conversation_seq + 1
        where id = ${accountId} and set_config('synchronous_commit', 'off', true) is not null
       returning conversation_seq
@@ -210,7 +209,7 @@ export async function insertConversationWithMessage(
   values: NewConversation,
 ): Promise<{ row: Omit<ConversationRow, "contact_name">; messageId: number }> {
   const m = values.message;
-  const row = await db
+  const query = db
     .with("c", (qb) =>
       qb
         .insertInto("conversations")
@@ -282,8 +281,9 @@ export async function insertConversationWithMessage(
       ]),
     )
     .selectFrom(["c", "m"])
-    .select([...rowColumns, "m.id as message_id"])
-    .executeTakeFirstOrThrow();
+    .select([...rowColumns, "m.id as message_id"]);
+  const row = (await db.executeQuery(prepared(query.compile()))).rows[0];
+  if (!row) throw new Error("the conversation was not stored");
   const { message_id, ...conversation } = row;
   return { row: conversation, messageId: message_id };
 }

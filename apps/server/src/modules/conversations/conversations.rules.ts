@@ -40,7 +40,19 @@ export function normalizeTags(raw: readonly string[]): string[] {
 
 /** The first characters of a message on one line, for inbox rows. */
 export function previewOf(body: string): string {
-  const chars = Array.from(body.replace(/\s+/g, " ").trim());
+  // Reads only as far as the preview needs: bodies can be megabytes long.
+  const chars: string[] = [];
+  let space = false;
+  for (const ch of body) {
+    if (/\s/.test(ch)) {
+      space = chars.length > 0;
+      continue;
+    }
+    if (space) chars.push(" ");
+    space = false;
+    chars.push(ch);
+    if (chars.length > PREVIEW_LENGTH) break;
+  }
   return chars.length <= PREVIEW_LENGTH ? chars.join("") : `${chars.slice(0, PREVIEW_LENGTH - 1).join("")}…`;
 }
 

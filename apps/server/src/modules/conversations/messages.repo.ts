@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Executor } from "../../platform/db";
+import { type Executor, PREPARED } from "../../platform/db";
 
 /** A message row with its author's name. */
 export interface MessageRow {
@@ -215,8 +215,7 @@ export async function appendMessage(
       m_created_at: Date;
       author_name: string | null;
     }
-  >`
-    with old as (
+  >`${sql.raw(PREPARED)}with old as (
       select id, status from conversations
        where account_id = ${accountId} and id = ${values.conversationId}
          and not (${values.unlessEmailReply === true && reply} and channel = 'email')
