@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type Executor, PREPARED, prepared } from "../../platform/db";
+import { type Executor, PREPARED } from "../../platform/db";
 
 /** A conversation row with its contact's name. */
 export interface ConversationRow {
@@ -209,80 +209,44 @@ export async function insertConversationWithMessage(
   values: NewConversation,
 ): Promise<{ row: Omit<ConversationRow, "contact_name">; messageId: number }> {
   const m = values.message;
-  const query = db
-    .with("c", (qb) =>
-      qb
-        .insertInto("conversations")
-        .values({
-          account_id: accountId,
-          number: values.number,
-          subject: values.subject,
-          status: "new",
-          priority: values.priority,
-          type: values.type,
-          channel: values.channel,
-          language: values.language,
-          contact_id: values.contactId,
-          assignee_id: null,
-          team_id: null,
-          tags: values.tags,
-          preview: values.preview,
-          message_count: 1,
-          last_seq: 1,
-          last_message_at: values.at,
-          solved_at: null,
-          search_text: values.search.text,
-          search_tsv: sql<string>`to_tsvector('simple', ${values.search.terms})`,
-          created_at: values.at,
-          updated_at: values.at,
-        })
-        .returningAll(),
+  // Raw SQL rather than the query builder: this runs once per new
+  // conversation, and building the statement cost more than sending it.
+  const { rows } = await sql<
+    Omit<ConversationRow, "contact_name"> & { message_id: number }
+  >`${sql.raw(PREPARED)}
+    with c as (
+      insert into conversations (account_id, number, subject, status, priority, type, channel, language,
+                                 contact_id, assignee_id, team_id, tags, preview, message_count, last_seq,
+                                 last_message_at, solved_at, search_text, search_tsv, created_at, updated_at)
+      values (${accountId}, ${values.number}, ${values.subject}, 'new', ${values.priority}, ${values.type},
+              ${values.channel}, ${values.language}, ${values.contactId}, null, null, ${values.tags}::text[],
+              ${values.preview}, 1, 1, ${values.at}, null, ${values.search.text},
+              to_tsvector('simple', ${values.search.terms}::text), ${values.at}, ${values.at})
+      returning *
+    ),
+    m as (
+      insert into messages (account_id, conversation_id, kind, body, author_user_id, author_contact_id,
+                            mentions, search_text, search_tsv, created_at, seq)
+      select ${accountId}::int8, c.id, ${m.kind}::text, ${m.body}::text, ${m.authorUserId}::int8,
+             ${m.authorContactId}::int8, '{}'::int8[], ${m.search.text}::text,
+             to_tsvector('simple', ${m.search.terms}::text), ${values.at}::timestamptz, 1
+        from c
+      returning id
+    ),
+    e as (
+      insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, after, created_at)
+      select ${accountId}::int8, ${values.actor.userId}::int8, ${values.actor.tokenId}::int8, 'conversation.created',
+             'conversation', c.id, ${JSON.stringify(values.createdAfter)}::jsonb, ${values.at}::timestamptz
+        from c
+      union all
+      select ${accountId}::int8, ${values.actor.userId}::int8, ${values.actor.tokenId}::int8, 'message.created',
+             'message', m.id, jsonb_build_object('conversationId', c.id, 'kind', ${m.kind}::text),
+             ${values.at}::timestamptz
+        from c, m
     )
-    .with("m", (qb) =>
-      qb
-        .insertInto("messages")
-        .values((eb) => ({
-          account_id: accountId,
-          conversation_id: eb.selectFrom("c").select("c.id"),
-          kind: m.kind,
-          body: m.body,
-          author_user_id: m.authorUserId,
-          author_contact_id: m.authorContactId,
-          mentions: [],
-          search_text: m.search.text,
-          search_tsv: sql<string>`to_tsvector('simple', ${m.search.terms})`,
-          created_at: values.at,
-          seq: 1,
-        }))
-        .returning("id"),
-    )
-    .with("e", (qb) =>
-      qb.insertInto("events").values((eb) => [
-        {
-          account_id: accountId,
-          actor_user_id: values.actor.userId,
-          actor_token_id: values.actor.tokenId,
-          type: "conversation.created",
-          subject_type: "conversation",
-          subject_id: eb.selectFrom("c").select("c.id"),
-          after: JSON.stringify(values.createdAfter),
-          created_at: values.at,
-        },
-        {
-          account_id: accountId,
-          actor_user_id: values.actor.userId,
-          actor_token_id: values.actor.tokenId,
-          type: "message.created",
-          subject_type: "message",
-          subject_id: eb.selectFrom("m").select("m.id"),
-          after: sql<string>`jsonb_build_object('conversationId', (select id from c), 'kind', ${m.kind}::text)`,
-          created_at: values.at,
-        },
-      ]),
-    )
-    .selectFrom(["c", "m"])
-    .select([...rowColumns, "m.id as message_id"]);
-  const row = (await db.executeQuery(prepared(query.compile()))).rows[0];
+    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id
+      from c, m`.execute(db);
+  const row = rows[0];
   if (!row) throw new Error("the conversation was not stored");
   const { message_id, ...conversation } = row;
   return { row: conversation, messageId: message_id };
