@@ -197,3 +197,45 @@ export async function deleteIdentifiers(
     .where("kind", "=", kind)
     .execute();
 }
+
+/** A contact with its identifiers as one JSON value (timestamps as text), as presentContactJson reads it. */
+export interface ContactJson {
+  id: number;
+  name: string;
+  language: string | null;
+  company: string | null;
+  attributes: unknown;
+  created_at: string;
+  updated_at: string;
+  identifiers: {
+    contact_id: number;
+    kind: "email" | "phone";
+    value: string;
+    position: number;
+    bounced_at: string | null;
+    bounce_reason: string | null;
+  }[];
+}
+
+/**
+ * A scalar subquery for statements that read several things in one round
+ * trip: the contact that owns the email (first) or the phone, as ContactJson,
+ * or null.
+ */
+export function contactJsonByIdentifier(accountId: number, email: string | null, phone: string | null) {
+  return sql<ContactJson | null>`(select json_build_object(
+           'id', ct.id, 'name', ct.name, 'language', ct.language, 'company', ct.company,
+           'attributes', ct.attributes, 'created_at', ct.created_at, 'updated_at', ct.updated_at,
+           'identifiers', (select coalesce(json_agg(json_build_object(
+               'contact_id', i.contact_id, 'kind', i.kind, 'value', i.value, 'position', i.position,
+               'bounced_at', i.bounced_at, 'bounce_reason', i.bounce_reason)
+             order by i.kind, i.position), '[]')
+             from contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id))
+      from contacts ct
+     where ct.account_id = ${accountId}
+       and ct.id = (select ci.contact_id from contact_identifiers ci
+                     where ci.account_id = ${accountId}
+                       and ((ci.kind = 'email' and ci.value = ${email}::text)
+                         or (ci.kind = 'phone' and ci.value = ${phone}::text))
+                     order by ci.kind = 'email' desc limit 1))`;
+}

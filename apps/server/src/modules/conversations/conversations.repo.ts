@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
+import { type ContactJson, contactJsonByIdentifier } from "../contacts/contacts.repo";
 
 /** A conversation row with its contact's name. */
 export interface ConversationRow {
@@ -52,7 +53,7 @@ export interface ConversationFilters {
 }
 
 /** The conversation's own columns, as a row of "c". */
-const rowColumns = [
+export const rowColumns = [
   "c.id",
   "c.number",
   "c.subject",
@@ -96,13 +97,12 @@ function selectConversations(db: Executor, accountId: number) {
  * Without this, every creation in an account would queue for one disk flush.
  */
 export async function nextConversationNumber(db: Executor, accountId: number): Promise<number> {
-  const row = await db
-    .updateTable("accounts")
-    .set((eb) => ({ conversation_seq: eb("conversation_seq", "+", 1) }))
-    .where("id", "=", accountId)
-    .where(sql<boolean>`set_config('synchronous_commit', 'off', true) is not null`)
-    .returning("conversation_seq")
-    .executeTakeFirstOrThrow();
+  const { rows } = await sql<{ conversation_seq: number }>`${sql.raw(PREPARED)}
+    update accounts set conversation_seq = conversation_seq + 1
+     where id = ${accountId} and set_config('synchronous_commit', 'off', true) is not null
+    returning conversation_seq`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error("account not found");
   return row.conversation_seq;
 }
 
@@ -121,23 +121,7 @@ export async function numberAndContact(
 ): Promise<{
   number: number;
   autoAssign: boolean;
-  contact: {
-    id: number;
-    name: string;
-    language: string | null;
-    company: string | null;
-    attributes: unknown;
-    created_at: string;
-    updated_at: string;
-    identifiers: {
-      contact_id: number;
-      kind: "email" | "phone";
-      value: string;
-      position: number;
-      bounced_at: string | null;
-      bounce_reason: string | null;
-    }[];
-  } | null;
+  contact: ContactJson | null;
 }> {
   const { rows } = await sql<{
     number: number;
@@ -150,21 +134,7 @@ export async function numberAndContact(
     )
     select n.conversation_seq as number,
            (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign,
-           (select json_build_object(
-                     'id', ct.id, 'name', ct.name, 'language', ct.language, 'company', ct.company,
-                     'attributes', ct.attributes, 'created_at', ct.created_at, 'updated_at', ct.updated_at,
-                     'identifiers', (select coalesce(json_agg(json_build_object(
-                         'contact_id', i.contact_id, 'kind', i.kind, 'value', i.value, 'position', i.position,
-                         'bounced_at', i.bounced_at, 'bounce_reason', i.bounce_reason)
-                       order by i.kind, i.position), '[]')
-                       from contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id))
-              from contacts ct
-             where ct.account_id = ${accountId}
-               and ct.id = (select ci.contact_id from contact_identifiers ci
-                             where ci.account_id = ${accountId}
-                               and ((ci.kind = 'email' and ci.value = ${email})
-                                 or (ci.kind = 'phone' and ci.value = ${phone}))
-                             order by ci.kind = 'email' desc limit 1)) as contact
+           ${contactJsonByIdentifier(accountId, email, phone)} as contact
       from n`.execute(db);
   const row = rows[0];
   if (!row) throw new Error("account not found");

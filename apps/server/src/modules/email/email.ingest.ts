@@ -1,15 +1,16 @@
 import type { Readable } from "node:stream";
+import type { Contact } from "@khidma/contracts";
 import type { AppContext } from "../../app";
-import { recordEvent } from "../../platform/events";
+import type { Executor } from "../../platform/db";
 import { conversationChanged, publishAfterCommit } from "../../platform/realtime-publish";
 import { searchDocument } from "../../platform/text";
-import { findOrCreateContact, normalizeContactEmail } from "../contacts/contacts.service";
+import { findOrCreateContact, normalizeContactEmail, presentContactJson } from "../contacts/contacts.service";
+import { presentSummary } from "../conversations/conversations.presenter";
+import type { ConversationRow } from "../conversations/conversations.repo";
 import { detectLanguage, previewOf } from "../conversations/conversations.rules";
-import {
-  getConversation,
-  takeConversationNumber as takeNumberOutside,
-} from "../conversations/conversations.service";
+import { takeConversationNumber as takeNumberOutside } from "../conversations/conversations.service";
 import { type InboxRow, inboxByAddress, inboxById, inboxOfAccount } from "../inboxes/inboxes.service";
+import { liveSummary } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
 import { attachmentUrl } from "./attachments.service";
 import { handleBounce } from "./bounces";
@@ -17,17 +18,15 @@ import { classifyInbound, type InboundClassification } from "./email.classify";
 import { type InboundMail, parseMail, RawRefusedError, type RefusalReason, readRaw } from "./email.parse";
 import { splitReply, splitReplyHtml } from "./email.reply";
 import {
+  appendEmailMessage,
   emailMessageExists,
+  type InboundContext,
+  type InboundEmailMessage,
+  inboundContext,
   insertAttachmentRows,
-  insertEmailConversation,
-  insertEmailMessage,
-  lockThread,
+  insertEmailConversationWithMessage,
   setMessageHtml,
-  type ThreadRow,
   takeConversationNumber,
-  threadByMessageIds,
-  threadByNumber,
-  touchThread,
 } from "./email.repo";
 import { htmlHasContent, sanitizeEmailHtml } from "./email.sanitize";
 import { cidReferences, type SkippedFile, storeMailFiles } from "./email.store-files";
@@ -139,8 +138,21 @@ export async function storeParsed(
   input: Pick<IngestInput, "source" | "envelopeFrom">,
 ): Promise<IngestResult> {
   const accountId = inbox.account_id;
-  const existing = await emailMessageExists(ctx.db, accountId, mail.messageId);
-  if (existing !== null) return { status: "duplicate", conversationId: existing };
+  const sender = senderOf(mail);
+  const subject = Array.from(mail.subject || "(no subject)")
+    .slice(0, SUBJECT_MAX)
+    .join("");
+  // One read answers the duplicate check, threading (In-Reply-To and
+  // References newest first, then a [#number] of the same customer), the
+  // sender's contact and the routing switch.
+  const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.slice().reverse()];
+  const context = await inboundContext(ctx.db, accountId, {
+    messageId: mail.messageId,
+    references: refs,
+    email: sender.email,
+    taggedNumber: numberInSubject(subject),
+  });
+  if (context.duplicateOf !== null) return { status: "duplicate", conversationId: context.duplicateOf };
 
   const classification = classifyInbound(mail.parsed, input.envelopeFrom);
   if (classification.dsn) {
@@ -157,142 +169,127 @@ export async function storeParsed(
   const htmlSplit = mail.html ? splitReplyHtml(mail.html) : null;
   const cids = cidReferences(mail.html);
   const { files, skipped } = await storeMailFiles(ctx.config, mail.parsed.attachments, cids);
-  const subject = Array.from(mail.subject || "(no subject)")
-    .slice(0, SUBJECT_MAX)
-    .join("");
   const note = skipped.length ? skippedNote(skipped, ctx.config.attachmentLimit) : "";
   const body = [split.visible, note].filter(Boolean).join("\n\n");
-  const sender = senderOf(mail);
   const language = detectLanguage(subject, split.visible);
+  // HTML that shows no inline image is sanitised now and stored with the
+  // message; inline images need their attachments' ids first.
+  const inlineImages = htmlSplit !== null && cids.size > 0;
+  const html =
+    htmlSplit && !inlineImages ? sanitizedHtml(htmlSplit, new Map()) : { html: null, quoted: null };
 
-  // Threading reads before the transaction; a new conversation's number is
-  // taken in its own statement, as conversation creation does elsewhere.
-  const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.slice().reverse()];
-  let thread: ThreadRow | undefined = await threadByMessageIds(ctx.db, accountId, refs);
-  const tagged = thread ? null : numberInSubject(subject);
+  const thread = context.thread;
+  // A new conversation's number is taken in its own statement, as conversation creation does elsewhere.
   const number = thread ? null : await takeNumberOutside(ctx, accountId);
-
   const actor = { accountId, userId: null };
   const at = ctx.clock.now();
-  const meta = {
-    from: mail.from?.address ?? null,
-    fromName: mail.from?.name || null,
-    to: mail.to.map((a) => a.address),
-    cc: mail.cc.map((a) => a.address),
-    replyTo: mail.replyTo?.address ?? null,
-    subject: mail.subject || null,
-    date: mail.parsed.date?.toISOString() ?? null,
-    source: input.source,
-    inboxId: inbox.id,
-    size: mail.size,
-    classification,
-    ...(skipped.length ? { skipped } : {}),
-    ...(mail.hasOwnMessageId ? {} : { generatedMessageId: true }),
+  const preview = previewOf(body || subject);
+  const message: InboundEmailMessage = {
+    body,
+    authorContactId: null,
+    search: searchDocument(body.slice(0, SEARCH_CHARS)),
+    at,
+    messageId: mail.messageId,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    meta: {
+      from: mail.from?.address ?? null,
+      fromName: mail.from?.name || null,
+      to: mail.to.map((a) => a.address),
+      cc: mail.cc.map((a) => a.address),
+      replyTo: mail.replyTo?.address ?? null,
+      subject: mail.subject || null,
+      date: mail.parsed.date?.toISOString() ?? null,
+      source: input.source,
+      inboxId: inbox.id,
+      size: mail.size,
+      classification,
+      ...(skipped.length ? { skipped } : {}),
+      ...(mail.hasOwnMessageId ? {} : { generatedMessageId: true }),
+    },
+    quotedText: split.quoted || null,
+    html: html.html,
+    quotedHtml: html.quoted,
+    eventAfter: eventAfter(inbox.id, input.source, mail, classification, files.length),
+  };
+
+  const store = async (db: Executor, contact: Contact) => {
+    const m = { ...message, authorContactId: contact.id };
+    if (thread) {
+      const appended = await appendEmailMessage(db, accountId, thread.id, { preview, message: m });
+      if (appended) return { row: appended, contact, created: false };
+    }
+    const row = await insertEmailConversationWithMessage(db, accountId, {
+      number: number ?? (await takeConversationNumber(db, accountId)),
+      subject,
+      language,
+      contactId: contact.id,
+      inboxId: inbox.id,
+      preview,
+      search: searchDocument(subject),
+      createdAfter: {
+        subject,
+        channel: "email",
+        inboxId: inbox.id,
+        contactId: contact.id,
+        language,
+        status: "new",
+      },
+      message: m,
+    });
+    return { row, contact, created: true };
   };
 
   try {
-    const result = await ctx.db.transaction().execute(async (tx) => {
-      const { contact } = await findOrCreateContact(tx, actor, at, {
-        name: sender.name,
-        email: sender.email,
-        language,
-      });
-      const contactId = contact.id;
-      if (!thread && tagged !== null) {
-        const candidate = await threadByNumber(tx, accountId, tagged);
-        if (candidate && candidate.contact_id === contactId) thread = candidate;
-      }
-      let conversationId: number;
-      let created = false;
-      let locked: ThreadRow | undefined;
-      if (thread) {
-        locked = await lockThread(tx, accountId, thread.id);
-      }
-      if (locked) {
-        conversationId = locked.id;
-      } else {
-        conversationId = await insertEmailConversation(tx, accountId, {
-          number: number ?? (await takeConversationNumber(tx, accountId)),
-          subject,
-          language,
-          contactId,
-          inboxId: inbox.id,
-          preview: previewOf(body || subject),
-          search: searchDocument(subject),
-          at,
-        });
-        created = true;
-        await recordEvent(tx, actor, {
-          type: "conversation.created",
-          subjectType: "conversation",
-          subjectId: conversationId,
-          after: { subject, channel: "email", inboxId: inbox.id, contactId, language, status: "new" },
-          at,
-        });
-      }
-      const messageId = await insertEmailMessage(tx, accountId, {
-        conversationId,
-        body,
-        authorContactId: contactId,
-        search: searchDocument(body.slice(0, SEARCH_CHARS)),
-        at,
-        messageId: mail.messageId,
-        inReplyTo: mail.inReplyTo,
-        references: mail.references,
-        meta,
-        quotedText: split.quoted || null,
-      });
-      const rows = await insertAttachmentRows(
-        tx,
-        accountId,
-        files.map((f) => ({ ...f, conversation_id: conversationId, message_id: messageId })),
-        at,
-      );
-      if (htmlSplit) {
-        const cidUrls = new Map(
-          rows.filter((r) => r.content_id).map((r) => [r.content_id as string, attachmentUrl(r.id)]),
-        );
-        const visible = sanitizeEmailHtml(htmlSplit.visible, { cidUrls });
-        const quoted = htmlSplit.quoted ? sanitizeEmailHtml(htmlSplit.quoted, { cidUrls }) : null;
-        await setMessageHtml(
-          tx,
-          accountId,
-          messageId,
-          htmlHasContent(visible) ? visible : null,
-          quoted || null,
-        );
-      }
-      const reopen =
-        locked && ["solved", "closed", "pending", "on_hold"].includes(locked.status) ? "open" : undefined;
-      await touchThread(tx, accountId, conversationId, {
-        messageCount: (locked?.message_count ?? 0) + 1,
-        preview: previewOf(body || subject),
-        at,
-        ...(reopen ? { status: reopen } : {}),
-      });
-      if (reopen && locked) {
-        await recordEvent(tx, actor, {
-          type: "conversation.updated",
-          subjectType: "conversation",
-          subjectId: conversationId,
-          before: { status: locked.status },
-          after: { status: reopen },
-          at,
-        });
-      }
-      await recordEvent(tx, actor, {
-        type: "message.created",
-        subjectType: "message",
-        subjectId: messageId,
-        after: eventAfter(conversationId, inbox.id, input.source, mail, classification, rows.length),
-        at,
-      });
-      return { conversationId, messageId, created };
-    });
-    await announce(ctx, accountId, result.conversationId, result.created);
+    // A known sender's mail without files is one statement, atomic on its
+    // own; a new contact, attachments or inline images take a transaction.
+    const known = context.contact ? presentContactJson(context.contact) : null;
+    const result =
+      known && files.length === 0
+        ? await store(ctx.db, known)
+        : await ctx.db.transaction().execute(async (tx) => {
+            const contact =
+              known ??
+              (
+                await findOrCreateContact(
+                  tx,
+                  actor,
+                  at,
+                  { name: sender.name, email: sender.email, language },
+                  { lookedUp: true },
+                )
+              ).contact;
+            const stored = await store(tx, contact);
+            const conversationId = stored.row.id;
+            const messageId = stored.row.message_id;
+            const rows = await insertAttachmentRows(
+              tx,
+              accountId,
+              files.map((f) => ({ ...f, conversation_id: conversationId, message_id: messageId })),
+              at,
+            );
+            if (htmlSplit && inlineImages) {
+              const cidUrls = new Map(
+                rows.filter((r) => r.content_id).map((r) => [r.content_id as string, attachmentUrl(r.id)]),
+              );
+              const withImages = sanitizedHtml(htmlSplit, cidUrls);
+              await setMessageHtml(tx, accountId, messageId, withImages.html, withImages.quoted);
+            }
+            return stored;
+          });
+    const conversationId = result.row.id;
+    const messageId = result.row.message_id;
+    await announce(
+      ctx,
+      accountId,
+      { ...result.row, contact_name: result.contact.name },
+      result.created,
+      context,
+    );
     // Only a new conversation in an inbox with acknowledgements on can get one.
-    if (result.created && inbox.auto_ack) await acknowledge(ctx, accountId, result, classification);
-    return { status: "stored", conversationId: result.conversationId, messageId: result.messageId };
+    if (result.created && inbox.auto_ack)
+      await acknowledge(ctx, accountId, { conversationId, messageId, created: true }, classification);
+    return { status: "stored", conversationId, messageId };
   } catch (err) {
     // The same Message-ID committed by a concurrent delivery: one message, as promised.
     if ((err as { code?: unknown }).code === UNIQUE_VIOLATION) {
@@ -303,8 +300,17 @@ export async function storeParsed(
   }
 }
 
+/** The sanitised visible and quoted HTML of a message, inline images pointing at their attachments. */
+function sanitizedHtml(
+  split: { visible: string; quoted: string | null },
+  cidUrls: Map<string, string>,
+): { html: string | null; quoted: string | null } {
+  const visible = sanitizeEmailHtml(split.visible, { cidUrls });
+  const quoted = split.quoted ? sanitizeEmailHtml(split.quoted, { cidUrls }) : null;
+  return { html: htmlHasContent(visible) ? visible : null, quoted: quoted || null };
+}
+
 function eventAfter(
-  conversationId: number,
   inboxId: number,
   source: string,
   mail: InboundMail,
@@ -312,7 +318,6 @@ function eventAfter(
   attachments: number,
 ) {
   return {
-    conversationId,
     kind: "inbound",
     channel: "email",
     inboxId,
@@ -323,15 +328,23 @@ function eventAfter(
   };
 }
 
-async function announce(ctx: AppContext, accountId: number, conversationId: number, created: boolean) {
-  if (!ctx.hub) return;
+async function announce(
+  ctx: AppContext,
+  accountId: number,
+  row: ConversationRow,
+  created: boolean,
+  context: InboundContext,
+) {
   try {
-    const conversation = await getConversation(ctx.db, accountId, conversationId);
     publishAfterCommit(ctx, [
-      conversationChanged(accountId, conversation, created ? "conversation.created" : "conversation.updated"),
+      conversationChanged(
+        accountId,
+        liveSummary(presentSummary(row)),
+        created ? "conversation.created" : "conversation.updated",
+      ),
     ]);
     // A new conversation goes to an online agent when the account assigns automatically.
-    if (created) await routeNewConversation(ctx, accountId, conversationId);
+    if (created) await routeNewConversation(ctx, accountId, row.id, context.autoAssign);
   } catch {
     // A live update is a courtesy: clients refetch on reconnect.
   }

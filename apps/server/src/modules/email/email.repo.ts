@@ -1,5 +1,7 @@
 import { sql } from "kysely";
-import type { Executor } from "../../platform/db";
+import { type Executor, PREPARED } from "../../platform/db";
+import { type ContactJson, contactJsonByIdentifier } from "../contacts/contacts.repo";
+import { type ConversationRow, rowColumns } from "../conversations/conversations.repo";
 
 /** The conversation an email belongs to, as threading finds it. */
 export interface ThreadRow {
@@ -8,8 +10,6 @@ export interface ThreadRow {
   status: string;
   message_count: number;
 }
-
-const threadColumns = ["c.id", "c.contact_id", "c.status", "c.message_count"] as const;
 
 /** Whether the account already holds a message with this Message-ID (either direction). */
 export async function emailMessageExists(
@@ -26,55 +26,6 @@ export async function emailMessageExists(
   return row ? row.conversation_id : null;
 }
 
-/** The conversation of the newest message whose Message-ID is one of `ids`. */
-export async function threadByMessageIds(
-  db: Executor,
-  accountId: number,
-  ids: string[],
-): Promise<ThreadRow | undefined> {
-  if (ids.length === 0) return undefined;
-  return db
-    .selectFrom("messages as m")
-    .innerJoin("conversations as c", (j) =>
-      j.onRef("c.account_id", "=", "m.account_id").onRef("c.id", "=", "m.conversation_id"),
-    )
-    .select(threadColumns)
-    .where("m.account_id", "=", accountId)
-    .where("m.email_message_id", "in", ids)
-    .orderBy("m.id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** A conversation by its number in the account. */
-export async function threadByNumber(
-  db: Executor,
-  accountId: number,
-  number: number,
-): Promise<ThreadRow | undefined> {
-  return db
-    .selectFrom("conversations as c")
-    .select(threadColumns)
-    .where("c.account_id", "=", accountId)
-    .where("c.number", "=", number)
-    .executeTakeFirst();
-}
-
-/** Locks a conversation for appending and returns its current state. */
-export async function lockThread(
-  db: Executor,
-  accountId: number,
-  id: number,
-): Promise<ThreadRow | undefined> {
-  return db
-    .selectFrom("conversations as c")
-    .select(threadColumns)
-    .where("c.account_id", "=", accountId)
-    .where("c.id", "=", id)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 /** Takes the account's next conversation number (its own short statement). */
 export async function takeConversationNumber(db: Executor, accountId: number): Promise<number> {
   const row = await db
@@ -86,54 +37,8 @@ export async function takeConversationNumber(db: Executor, accountId: number): P
   return row.conversation_seq;
 }
 
-/** Inserts an email conversation with no messages yet. */
-export async function insertEmailConversation(
-  db: Executor,
-  accountId: number,
-  v: {
-    number: number;
-    subject: string;
-    language: string;
-    contactId: number;
-    inboxId: number;
-    preview: string;
-    search: { text: string; terms: string };
-    at: Date;
-  },
-): Promise<number> {
-  const row = await db
-    .insertInto("conversations")
-    .values({
-      account_id: accountId,
-      number: v.number,
-      subject: v.subject,
-      status: "new",
-      priority: "normal",
-      type: null,
-      channel: "email",
-      language: v.language,
-      contact_id: v.contactId,
-      assignee_id: null,
-      team_id: null,
-      tags: [],
-      preview: v.preview,
-      message_count: 0,
-      last_message_at: v.at,
-      solved_at: null,
-      search_text: v.search.text,
-      search_tsv: sql<string>`to_tsvector('simple', ${v.search.terms})`,
-      created_at: v.at,
-      updated_at: v.at,
-      inbox_id: v.inboxId,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 /** The email columns of a message. */
 export interface EmailMessageValues {
-  conversationId: number;
   body: string;
   authorContactId: number | null;
   search: { text: string; terms: string };
@@ -143,48 +48,6 @@ export interface EmailMessageValues {
   references: string[];
   meta: unknown;
   quotedText: string | null;
-}
-
-/**
- * Inserts an inbound email message with the conversation's next sequence
- * number; the counter update also locks the conversation row. A second
- * message with the same Message-ID fails on messages_email_id.
- */
-export async function insertEmailMessage(
-  db: Executor,
-  accountId: number,
-  v: EmailMessageValues,
-): Promise<number> {
-  const counter = await db
-    .updateTable("conversations")
-    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
-    .where("account_id", "=", accountId)
-    .where("id", "=", v.conversationId)
-    .returning("last_seq")
-    .executeTakeFirstOrThrow();
-  const row = await db
-    .insertInto("messages")
-    .values({
-      account_id: accountId,
-      conversation_id: v.conversationId,
-      kind: "inbound",
-      body: v.body,
-      author_user_id: null,
-      author_contact_id: v.authorContactId,
-      mentions: [],
-      search_text: v.search.text,
-      search_tsv: sql<string>`to_tsvector('simple', ${v.search.terms})`,
-      created_at: v.at,
-      seq: counter.last_seq,
-      email_message_id: v.messageId,
-      email_in_reply_to: v.inReplyTo,
-      email_references: v.references,
-      email_meta: JSON.stringify(v.meta),
-      quoted_text: v.quotedText,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
 }
 
 /** Sets the sanitised HTML of a message once its inline images have ids. */
@@ -198,27 +61,6 @@ export async function setMessageHtml(
   await db
     .updateTable("messages")
     .set({ html, quoted_html: quotedHtml })
-    .where("account_id", "=", accountId)
-    .where("id", "=", id)
-    .execute();
-}
-
-/** Counts an inbound message on its conversation: preview, activity time, status. */
-export async function touchThread(
-  db: Executor,
-  accountId: number,
-  id: number,
-  v: { messageCount: number; preview: string; at: Date; status?: string },
-): Promise<void> {
-  await db
-    .updateTable("conversations")
-    .set({
-      message_count: v.messageCount,
-      preview: v.preview,
-      last_message_at: v.at,
-      updated_at: v.at,
-      ...(v.status ? { status: v.status, solved_at: null } : {}),
-    })
     .where("account_id", "=", accountId)
     .where("id", "=", id)
     .execute();
@@ -294,4 +136,181 @@ export async function findAttachmentRow(
     .where("account_id", "=", accountId)
     .where("id", "=", id)
     .executeTakeFirst();
+}
+
+/** What an inbound email needs to know before it is stored, read in one round trip. */
+export interface InboundContext {
+  /** The conversation already holding a message with this Message-ID. */
+  duplicateOf: number | null;
+  /** The conversation it answers: by In-Reply-To/References, else by a [#number] of the same customer. */
+  thread: ThreadRow | null;
+  /** The sender's contact, when the account knows the address. */
+  contact: ContactJson | null;
+  /** Whether the account assigns new conversations automatically. */
+  autoAssign: boolean;
+}
+
+/**
+ * Reads, in one statement: whether the Message-ID is already stored, the
+ * conversation the references (newest first) or the subject's number point
+ * to, the sender's contact and the routing switch.
+ */
+export async function inboundContext(
+  db: Executor,
+  accountId: number,
+  v: { messageId: string; references: string[]; email: string; taggedNumber: number | null },
+): Promise<InboundContext> {
+  const thread = (where: ReturnType<typeof sql>) => sql`(select json_build_object(
+        'id', c.id, 'contact_id', c.contact_id, 'status', c.status, 'message_count', c.message_count) ${where})`;
+  const { rows } = await sql<{
+    duplicate_of: number | null;
+    thread: ThreadRow | null;
+    contact: ContactJson | null;
+    auto_assign: boolean | null;
+  }>`${sql.raw(PREPARED)}
+    with ct as (select ${contactJsonByIdentifier(accountId, v.email, null)} as contact)
+    select (select m.conversation_id from messages m
+             where m.account_id = ${accountId} and m.email_message_id = ${v.messageId}::text limit 1) as duplicate_of,
+           coalesce(
+             ${thread(sql`from messages m
+               join conversations c on c.account_id = m.account_id and c.id = m.conversation_id
+              where m.account_id = ${accountId} and m.email_message_id = any(${v.references}::text[])
+              order by m.id desc limit 1`)},
+             ${thread(sql`from conversations c
+              where c.account_id = ${accountId} and c.number = ${v.taggedNumber}::int8
+                and c.contact_id = (ct.contact->>'id')::int8`)}
+           ) as thread,
+           ct.contact,
+           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign
+      from ct`.execute(db);
+  const row = rows[0];
+  return {
+    duplicateOf: row?.duplicate_of ?? null,
+    thread: row?.thread ?? null,
+    contact: row?.contact ?? null,
+    autoAssign: row?.auto_assign ?? false,
+  };
+}
+
+/** An inbound email message as the combined statements store it. */
+export interface InboundEmailMessage extends EmailMessageValues {
+  /** Sanitised HTML, when it could be made before the message had an id (no inline images). */
+  html: string | null;
+  quotedHtml: string | null;
+  /** The message.created event's `after`, without the conversation id. */
+  eventAfter: Record<string, unknown>;
+}
+
+function insertInboundMessage(accountId: number, v: InboundEmailMessage) {
+  return sql`insert into messages (account_id, conversation_id, kind, body, author_user_id, author_contact_id,
+                                   mentions, search_text, search_tsv, created_at, seq, email_message_id,
+                                   email_in_reply_to, email_references, email_meta, quoted_text, html, quoted_html)
+      select ${accountId}::int8, c.id, 'inbound', ${v.body}::text, null::int8, ${v.authorContactId}::int8,
+             '{}'::int8[], ${v.search.text}::text, to_tsvector('simple', ${v.search.terms}::text),
+             ${v.at}::timestamptz, c.last_seq, ${v.messageId}::text, ${v.inReplyTo}::text,
+             ${v.references}::text[], ${JSON.stringify(v.meta)}::jsonb, ${v.quotedText}::text,
+             ${v.html}::text, ${v.quotedHtml}::text
+        from c
+      returning id`;
+}
+
+function messageCreatedEvent(accountId: number, v: InboundEmailMessage) {
+  return sql`select ${accountId}::int8, null::int8, null::int8, 'message.created', 'message', m.id, null::jsonb,
+             ${JSON.stringify(v.eventAfter)}::jsonb || jsonb_build_object('conversationId', c.id),
+             ${v.at}::timestamptz
+        from c, m`;
+}
+
+/** A conversation row (without the contact's name) and the id of the message stored with it. */
+export type StoredEmail = Omit<ConversationRow, "contact_name"> & { message_id: number };
+
+/**
+ * Opens an email conversation with its first message and both events in ONE
+ * statement (data-modifying CTEs). A second message with the same Message-ID
+ * fails on messages_email_id.
+ */
+export async function insertEmailConversationWithMessage(
+  db: Executor,
+  accountId: number,
+  v: {
+    number: number;
+    subject: string;
+    language: string;
+    contactId: number;
+    inboxId: number;
+    preview: string;
+    search: { text: string; terms: string };
+    createdAfter: Record<string, unknown>;
+    message: InboundEmailMessage;
+  },
+): Promise<StoredEmail> {
+  const { rows } = await sql<StoredEmail>`${sql.raw(PREPARED)}
+    with c as (
+      insert into conversations (account_id, number, subject, status, priority, type, channel, language,
+                                 contact_id, tags, preview, message_count, last_seq, last_message_at,
+                                 search_text, search_tsv, created_at, updated_at, inbox_id)
+      values (${accountId}, ${v.number}, ${v.subject}, 'new', 'normal', null, 'email', ${v.language},
+              ${v.contactId}, '{}', ${v.preview}, 1, 1, ${v.message.at}, ${v.search.text},
+              to_tsvector('simple', ${v.search.terms}::text), ${v.message.at}, ${v.message.at}, ${v.inboxId})
+      returning *
+    ),
+    m as (${insertInboundMessage(accountId, v.message)}),
+    e as (
+      insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, before, after, created_at)
+      select ${accountId}::int8, null::int8, null::int8, 'conversation.created', 'conversation', c.id, null::jsonb,
+             ${JSON.stringify(v.createdAfter)}::jsonb, ${v.message.at}::timestamptz
+        from c
+      union all
+      ${messageCreatedEvent(accountId, v.message)}
+    )
+    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id from c, m`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error("the email conversation was not stored");
+  return row;
+}
+
+/**
+ * Appends an inbound email to its conversation in ONE statement: locks it,
+ * takes the next sequence number, stores the message, counts it, reopens a
+ * solved, closed, pending or on-hold conversation, and writes the events.
+ * Returns undefined when the conversation is gone.
+ */
+export async function appendEmailMessage(
+  db: Executor,
+  accountId: number,
+  conversationId: number,
+  v: { preview: string; message: InboundEmailMessage },
+): Promise<(StoredEmail & { status_before: string }) | undefined> {
+  const at = v.message.at;
+  const { rows } = await sql<StoredEmail & { status_before: string }>`${sql.raw(PREPARED)}
+    with old as (
+      select id, status from conversations
+       where account_id = ${accountId} and id = ${conversationId}
+       for update
+    ),
+    c as (
+      update conversations cv
+         set last_seq = cv.last_seq + 1,
+             message_count = cv.message_count + 1,
+             preview = ${v.preview}::text,
+             last_message_at = ${at}::timestamptz,
+             updated_at = ${at}::timestamptz,
+             status = case when old.status in ('solved', 'closed', 'pending', 'on_hold') then 'open' else cv.status end,
+             solved_at = case when old.status in ('solved', 'closed', 'pending', 'on_hold') then null else cv.solved_at end
+        from old
+       where cv.account_id = ${accountId} and cv.id = old.id
+      returning cv.*, old.status as status_before
+    ),
+    m as (${insertInboundMessage(accountId, v.message)}),
+    e as (
+      insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, before, after, created_at)
+      ${messageCreatedEvent(accountId, v.message)}
+      union all
+      select ${accountId}::int8, null::int8, null::int8, 'conversation.updated', 'conversation', c.id,
+             jsonb_build_object('status', c.status_before), jsonb_build_object('status', c.status), ${at}::timestamptz
+        from c where c.status is distinct from c.status_before
+    )
+    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, c.status_before, m.id as message_id
+      from c, m`.execute(db);
+  return rows[0];
 }
