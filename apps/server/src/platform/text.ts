@@ -118,7 +118,8 @@ export function tokenize(normalized: string): string[] {
 const NOT_WORD = /[^\p{L}\p{M}\p{N}]+/u;
 
 /** Printable ASCII, Arabic letters, digits and punctuation, and common quotes and dashes: words are separated by spaces or punctuation. */
-const SPACED_SCRIPTS = /^[\x21-\x7e\u00ab\u00bb\u060c\u061b\u061f\u0621-\u064a\u0660-\u066d\u066e-\u06d3\u06d4\u06fa-\u06ff\u2010-\u2027]+$/;
+const SPACED_SCRIPTS =
+  /^[\x21-\x7e\u00ab\u00bb\u060c\u061b\u061f\u0621-\u064a\u0660-\u066d\u066e-\u06d3\u06d4\u06fa-\u06ff\u2010-\u2027]+$/;
 
 /** A run of Arabic or Latin letters and digits: its own single token. */
 const PLAIN_WORD = /^[a-z0-9\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u06FA-\u06FF]+$/;

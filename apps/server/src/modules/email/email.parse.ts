@@ -172,7 +172,8 @@ export async function parseMail(data: Buffer): Promise<InboundMail> {
   return reduceParsed(parsed, data.length);
 }
 
-const PARSER_OPTIONS: SimpleParserOptions = {
+/** The options ingest parses with: no text-to-HTML or linkify, which it never shows. */
+export const PARSER_OPTIONS: SimpleParserOptions = {
   skipImageLinks: true,
   skipTextToHtml: true,
   skipTextLinks: true,
