@@ -132,6 +132,7 @@ export interface Database {
     updated_at: TimestampDefault;
     /** The email inbox a conversation arrived at or is answered from. */
     inbox_id: ColumnType<number | null, number | null | undefined, number | null>;
+    reply_address: ColumnType<string | null, string | null | undefined, string | null>;
 
     /** The last message sequence number given out in this conversation. */
     last_seq: Generated<number>;

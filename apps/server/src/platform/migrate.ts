@@ -6,6 +6,7 @@ import * as m0004 from "../migrations/0004_email";
 import * as m0005 from "../migrations/0005_jobs";
 import * as m0006 from "../migrations/0006_realtime";
 import * as m0007 from "../migrations/0007_live_chat";
+import * as m0008 from "../migrations/0008_offline_reply";
 
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0005_jobs": m0005,
   "0006_realtime": m0006,
   "0007_live_chat": m0007,
+  "0008_offline_reply": m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -8,6 +8,7 @@ import { openFile, putFile } from "../../platform/storage";
 import { insertContactIn } from "../contacts/contacts.service";
 import {
   addChatMessage,
+  answerByEmail,
   chatConversationStatus,
   chatMessagesAfter,
   startChatConversation,
@@ -277,8 +278,10 @@ export async function leaveOfflineMessage(
   input: { name: string; email: string; body: string; clientId: string },
 ): Promise<VisitorMessage> {
   const visitor = await savePrechatLoose(ctx, vc, input);
-  const { message } = await sendVisitorMessage(ctx, { widget: vc.widget, visitor }, input);
-  return message;
+  const sent = await sendVisitorMessage(ctx, { widget: vc.widget, visitor }, input);
+  // Answered later by email, at the address the visitor left with the message.
+  await answerByEmail(ctx, visitorActor(sent.visitor), sent.visitor.conversation_id as number, input.email);
+  return sent.message;
 }
 
 async function savePrechatLoose(

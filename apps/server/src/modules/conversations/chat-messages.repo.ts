@@ -83,3 +83,39 @@ export async function lastSeqOf(db: Executor, accountId: number, conversationId:
     .executeTakeFirst();
   return row?.last_seq ?? 0;
 }
+
+/**
+ * Makes a conversation answerable by email at `address`: keeps it as the
+ * reply address and, when the conversation has no inbox yet, gives it the
+ * account's first enabled email inbox. Returns the inbox (null when the
+ * account has no email inbox), or undefined when the conversation is absent.
+ */
+export async function setReplyAddress(
+  db: Executor,
+  accountId: number,
+  conversationId: number,
+  address: string,
+  at: Date,
+): Promise<{ inbox_id: number | null } | undefined> {
+  return db
+    .updateTable("conversations as c")
+    .set((eb) => ({
+      reply_address: address,
+      updated_at: at,
+      inbox_id: eb.fn.coalesce(
+        "c.inbox_id",
+        eb
+          .selectFrom("inboxes as i")
+          .select("i.id")
+          .where("i.account_id", "=", accountId)
+          .where("i.channel", "=", "email")
+          .where("i.disabled_at", "is", null)
+          .orderBy("i.id")
+          .limit(1),
+      ),
+    }))
+    .where("c.account_id", "=", accountId)
+    .where("c.id", "=", conversationId)
+    .returning("c.inbox_id")
+    .executeTakeFirst();
+}

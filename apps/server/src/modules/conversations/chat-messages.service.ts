@@ -16,6 +16,7 @@ import {
   insertEmptyConversation,
   lastSeqOf,
   messageIdByClientId,
+  setReplyAddress,
   visibleMessagesAfter,
 } from "./chat-messages.repo";
 import { presentMessage, presentSummary } from "./conversations.presenter";
@@ -174,4 +175,29 @@ export async function chatConversationStatus(
 ): Promise<string | null> {
   const row = await findConversation(ctx.db, accountId, conversationId);
   return row?.status ?? null;
+}
+
+/**
+ * A chat message left outside business hours with an email address: the
+ * agents' replies to this conversation go to that address by email, through
+ * the account's first email inbox (none is sent while the account has none).
+ */
+export async function answerByEmail(
+  ctx: AppContext,
+  actor: Actor,
+  conversationId: number,
+  address: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const at = ctx.clock.now();
+    const row = await setReplyAddress(tx, actor.accountId, conversationId, address, at);
+    if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
+    await recordEvent(tx, actor, {
+      type: "conversation.updated",
+      subjectType: "conversation",
+      subjectId: conversationId,
+      after: { replyAddress: address, inboxId: row.inbox_id },
+      at,
+    });
+  });
 }

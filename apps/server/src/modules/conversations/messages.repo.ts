@@ -187,7 +187,7 @@ export interface AppendedMessage {
  * the counters (and, for a reply, the preview and a new conversation's status)
  * and writes the message.created event, plus conversation.updated when the
  * status changed. Returns undefined when the conversation is not in the account
- * (or, with `unlessEmailReply`, is an email conversation and this a reply).
+ * (or, with `unlessEmailReply`, this is a reply and the conversation has an inbox).
  */
 export async function appendMessage(
   db: Executor,
@@ -202,7 +202,7 @@ export async function appendMessage(
     mentions: number[];
     search: { text: string; terms: string };
     at: Date;
-    /** Find nothing (and change nothing) when this is a reply in an email conversation. */
+    /** Find nothing (and change nothing) when this is a reply that may go out by email (the conversation has an inbox). */
     unlessEmailReply?: boolean;
   },
 ): Promise<AppendedMessage | undefined> {
@@ -218,7 +218,7 @@ export async function appendMessage(
   >`${sql.raw(PREPARED)}with old as (
       select id, status from conversations
        where account_id = ${accountId} and id = ${values.conversationId}
-         and not (${values.unlessEmailReply === true && reply} and channel = 'email')
+         and not (${values.unlessEmailReply === true && reply} and (channel = 'email' or inbox_id is not null))
        for update
     ),
     c as (

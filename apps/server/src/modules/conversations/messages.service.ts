@@ -83,8 +83,9 @@ export async function addMessage(
     if (!done) throw new AppError("not_found", { resource: "resource.conversation" });
     const messageId = done.message.id;
     let row = done.message;
-    // A reply in an email conversation is sent by a job enqueued in this transaction; notes never leave.
-    if (input.kind === "reply" && done.conversation.channel === "email") {
+    // A reply in a conversation with an email inbox (an email, or a chat left
+    // with an address) is sent by a job enqueued in this transaction; notes never leave.
+    if (input.kind === "reply") {
       if (await queueEmailReply(tx, actor.accountId, { conversationId, messageId, at }))
         row = await findMessage(tx, actor.accountId, messageId);
     }

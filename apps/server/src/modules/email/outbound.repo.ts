@@ -58,6 +58,7 @@ export interface OutboundRow {
   subject: string;
   language: string | null;
   contact_id: number;
+  reply_address: string | null;
   inbox_name: string;
   address: string;
   signature: string | null;
@@ -95,6 +96,7 @@ export async function findOutbound(
       "c.subject",
       "c.language",
       "c.contact_id",
+      "c.reply_address",
       "i.name as inbox_name",
       "i.address",
       "i.signature",

@@ -64,7 +64,11 @@ export async function deliverEmail(ctx: AppContext, job: JobRun<{ messageId: num
   if (row.inbox_disabled_at) throw new PermanentJobError(DELIVERY_REASONS.inboxDisabled);
   const smtp = smtpOf(row.smtp);
   if (!smtp) throw new PermanentJobError(DELIVERY_REASONS.noSmtp);
-  const emails = await contactEmails(ctx.db, accountId, row.contact_id);
+  // An address the customer left with the message (the widget's offline
+  // form) is where they asked to be answered; otherwise the contact's own.
+  const emails = row.reply_address
+    ? [{ value: row.reply_address, bounced_at: null }]
+    : await contactEmails(ctx.db, accountId, row.contact_id);
   const to = emails.find((e) => !e.bounced_at) ?? emails[0];
   if (!to) throw new PermanentJobError(DELIVERY_REASONS.noRecipient);
 

@@ -9,8 +9,11 @@ import {
   createUser,
   type TestApp,
   testDatabase,
+  unique,
 } from "../../test/harness";
+import { makeWidget, startSession } from "../chat/chat.test-support";
 import { type ErrorBody, openConversation, postMessage } from "../conversations/conversations.fixtures";
+import { ingestRawEmail } from "./email.ingest";
 import { emailJobs } from "./email.jobs";
 import {
   type CaptureSmtp,
@@ -230,6 +233,78 @@ describe(`outbound email (${testDatabase})`, () => {
       const firstRow = await messageRow(a.accountId, first.body.id);
       expect(mails[0]?.messageId).toBe(`<${firstRow.email_message_id}>`);
       expect((await messageRow(a.accountId, second.body.id)).delivery_state).toBe("sent");
+    });
+
+    it("answers a chat message left offline by email, at the address the visitor gave, and threads the answer back", async () => {
+      const a = await createAccount(t.ctx);
+      const agent = await createUser(t.ctx, a.accountId, "agent", { name: "Mona" });
+      const inbox = await insertEmailInbox(t, a.accountId, { smtpPort: smtp.port });
+      const w = await makeWidget(t, a, {
+        businessHours: { timezone: "Asia/Riyadh", days: [] },
+        prechat: { name: "required", email: "optional", phone: "off" },
+      });
+      const token = await startSession(t, w.key);
+      const address = `${unique("offline")}@example.test`;
+      const left = await call(t.app, {
+        method: "POST",
+        url: "/api/v1/widget/offline",
+        payload: { key: w.key, token, clientId: "offline-1", name: "Ali", email: address, body: "متى يصل طلبي؟" },
+      });
+      expect(left.body).not.toHaveProperty("error");
+      expect(left.status).toBe(200);
+      const session = await call<{ conversationId: number }>(t.app, {
+        method: "POST",
+        url: "/api/v1/widget/session",
+        payload: { key: w.key, token },
+      });
+      const conversationId = session.body.conversationId;
+      const reply = await postMessage(t, agent, conversationId, { body: "يصل طلبك غدًا.", kind: "reply" });
+      expect(reply.status).toBe(201);
+      expect(reply.body.deliveryState).toBe("queued");
+      await runDueJobs(t.ctx, registry);
+      const [mail] = mailTo(address);
+      expect(mail?.subject).toMatch(/\[#\d+\]$/);
+      expect(mail?.text).toContain("يصل طلبك غدًا.");
+      expect(JSON.stringify(mail?.from)).toContain(inbox.address);
+      expect((await messageRow(a.accountId, reply.body.id)).delivery_state).toBe("sent");
+      // The customer answers the email: it joins the same conversation.
+      const raw = Buffer.from(
+        [
+          `From: Ali <${address}>`,
+          `To: ${inbox.address}`,
+          `Subject: Re: ${mail?.subject}`,
+          `Message-ID: <${unique("answer")}@example.test>`,
+          `In-Reply-To: ${mail?.messageId}`,
+          "Content-Type: text/plain; charset=utf-8",
+          "",
+          "شكرًا لكم",
+          "",
+        ].join("\r\n"),
+      );
+      const stored = await ingestRawEmail(t.ctx, {
+        accountId: a.accountId,
+        inboxId: inbox.id,
+        raw,
+        source: "smtp",
+      });
+      expect(stored).toMatchObject({ status: "stored", conversationId });
+      // A visitor who never left an address is not emailed.
+      const quiet = await startSession(t, w.key);
+      await call(t.app, {
+        method: "POST",
+        url: "/api/v1/widget/messages",
+        payload: { key: w.key, token: quiet, clientId: "quiet-01", body: "hello" },
+      });
+      const quietSession = await call<{ conversationId: number }>(t.app, {
+        method: "POST",
+        url: "/api/v1/widget/session",
+        payload: { key: w.key, token: quiet },
+      });
+      const chatReply = await postMessage(t, agent, quietSession.body.conversationId, {
+        body: "Hi!",
+        kind: "reply",
+      });
+      expect(chatReply.body.deliveryState).toBeNull();
     });
 
     it("leaves replies of conversations without an email inbox alone", async () => {
