@@ -248,7 +248,14 @@ describe(`outbound email (${testDatabase})`, () => {
       const left = await call(t.app, {
         method: "POST",
         url: "/api/v1/widget/offline",
-        payload: { key: w.key, token, clientId: "offline-1", name: "Ali", email: address, body: "متى يصل طلبي؟" },
+        payload: {
+          key: w.key,
+          token,
+          clientId: "offline-1",
+          name: "Ali",
+          email: address,
+          body: "متى يصل طلبي؟",
+        },
       });
       expect(left.body).not.toHaveProperty("error");
       expect(left.status).toBe(200);

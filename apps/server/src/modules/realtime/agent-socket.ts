@@ -14,6 +14,7 @@ import {
   userRoom,
 } from "../../platform/realtime";
 import { getConversation } from "../conversations/conversations.service";
+import { routeWaiting } from "../routing/routing.service";
 import { type AgentFrame, type FrameProblem, parseFrame } from "./realtime.frames";
 
 /** Close codes of the agent socket beyond the standard ones. */
@@ -113,6 +114,8 @@ export class AgentConnection {
     await presence.connect(this.accountId, this.userId, this.id);
     if (wasOffline) await publishPresence(this.ctx, this.accountId, this.userId);
     const statuses = await presence.statuses(this.accountId);
+    if (wasOffline && statuses.get(this.userId) === "online")
+      handOutWaiting(this.ctx, this.accountId, this.log);
     // Hello means "listening": on Redis, once the room subscriptions are confirmed.
     await hubReady(this.ctx.hub);
     this.send({
@@ -277,7 +280,7 @@ export class AgentConnection {
         return;
       }
       case "presence":
-        await setPresence(this.ctx, this.accountId, this.userId, frame.status);
+        await setPresence(this.ctx, this.accountId, this.userId, frame.status, this.log);
         return;
     }
   }
@@ -312,7 +315,23 @@ export async function setPresence(
   accountId: number,
   userId: number,
   status: ChosenStatus,
+  log: WarnLog,
 ): Promise<void> {
   await presenceOf(ctx.hub).choose(accountId, userId, status);
   await publishPresence(ctx, accountId, userId);
+  if (status === "online") handOutWaiting(ctx, accountId, log);
+}
+
+interface WarnLog {
+  warn(obj: object, msg?: string): void;
+}
+
+/**
+ * An agent came online: conversations that waited for one are handed out,
+ * in the background (the socket or request does not wait for it).
+ */
+function handOutWaiting(ctx: AppContext, accountId: number, log: WarnLog): void {
+  routeWaiting(ctx, accountId).catch((err: unknown) => {
+    log.warn({ err, accountId }, "waiting conversations not handed out");
+  });
 }

@@ -141,7 +141,7 @@ export async function registerRealtimeRoutes(api: FastifyInstance): Promise<void
       const principal = principalOf(request);
       canUseRealtime(principal);
       if (principal.via !== "session" && principal.via !== "token") throw new AppError("forbidden");
-      await setPresence(api.ctx, principal.accountId, principal.userId, request.body.status);
+      await setPresence(api.ctx, principal.accountId, principal.userId, request.body.status, request.log);
       return { status: await presenceOf(api.ctx.hub).statusOf(principal.accountId, principal.userId) };
     },
   );

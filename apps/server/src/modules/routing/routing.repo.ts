@@ -140,3 +140,22 @@ export async function setCapacity(
     .execute();
   return { before: current.capacity };
 }
+
+/** Unassigned conversations waiting for an agent (new or open), the longest waiting first. */
+export async function waitingConversationIds(
+  db: Executor,
+  accountId: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom("conversations")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("status", "in", ["new", "open"])
+    .where("assignee_id", "is", null)
+    .orderBy("last_message_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -16,6 +16,7 @@ import {
   moveCursor,
   saveSettings,
   setCapacity,
+  waitingConversationIds,
 } from "./routing.repo";
 
 /** The account's automatic-assignment settings, as the API shows them. */
@@ -92,6 +93,27 @@ async function route(
     await assignLocked(tx, { accountId, userId: null }, row, chosen.id, ctx.clock.now());
     return getConversation(tx, accountId, conversationId);
   });
+}
+
+/** How many waiting conversations one agent coming online may hand out at most. */
+const WAITING_BATCH = 100;
+
+/**
+ * Hands out conversations that waited unassigned (nobody was online, or
+ * everyone was full) when an agent comes online: the longest waiting first,
+ * each to the next online agent with room, round-robin, until nobody has
+ * room or none is left. Returns how many were assigned.
+ */
+export async function routeWaiting(ctx: AppContext, accountId: number): Promise<number> {
+  const settings = await findSettings(ctx.db, accountId);
+  if (!settings.auto_assign) return 0;
+  let assigned = 0;
+  for (const id of await waitingConversationIds(ctx.db, accountId, WAITING_BATCH)) {
+    const routed = await routeNewConversation(ctx, accountId, id, true);
+    if (!routed) break;
+    assigned += 1;
+  }
+  return assigned;
 }
 
 /** GET /routing/settings. */

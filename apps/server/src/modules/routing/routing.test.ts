@@ -12,7 +12,7 @@ import {
   testDatabase,
 } from "../../test/harness";
 import { type ErrorBody, insertTeam, openConversation } from "../conversations/conversations.fixtures";
-import { pickNext, routeNewConversation } from "./routing.service";
+import { pickNext, routeNewConversation, routeWaiting } from "./routing.service";
 
 describe(`automatic assignment (${testDatabase})`, () => {
   let t: TestApp;
@@ -171,6 +171,61 @@ describe(`automatic assignment (${testDatabase})`, () => {
       expect(agents.body.items).toContainEqual(
         expect.objectContaining({ userId: y.userId, open: 2, effectiveCapacity: 2 }),
       );
+    });
+
+    it("hands out conversations that waited unassigned when an agent comes online, longest waiting first", async () => {
+      const owner = await createAccount(t.ctx);
+      const x = await createUser(t.ctx, owner.accountId, "agent");
+      await turnOn(owner, 2);
+      // Nobody is online: they wait, unassigned.
+      const waiting: ConversationDetail[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock.advance(60_000);
+        waiting.push(await openConversation(t, owner));
+      }
+      expect(waiting.map((c) => c.assigneeId)).toEqual([null, null, null]);
+      const solved = await openConversation(t, owner);
+      await call(t.app, {
+        method: "PATCH",
+        url: `/api/v1/conversations/${solved.id}`,
+        headers: owner.headers,
+        payload: { status: "solved" },
+      });
+      // Coming online (from away) through the presence route hands out what waited, up to the capacity.
+      await away(x);
+      const set = await call(t.app, {
+        method: "PUT",
+        url: "/api/v1/presence/me",
+        headers: x.headers,
+        payload: { status: "online" },
+      });
+      expect(set.status).toBe(200);
+      const assigneeOf = async (id: number) =>
+        (
+          await t.ctx.db
+            .selectFrom("conversations")
+            .select("assignee_id")
+            .where("account_id", "=", owner.accountId)
+            .where("id", "=", id)
+            .executeTakeFirstOrThrow()
+        ).assignee_id;
+      const deadline = Date.now() + 10_000;
+      while ((await assigneeOf(waiting[1]?.id as number)) === null && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const ids = waiting.map((c) => c.id);
+      expect(await Promise.all(ids.map(assigneeOf))).toEqual([x.userId, x.userId, null]);
+      expect(await assigneeOf(solved.id)).toBeNull();
+      // Full: nothing more is handed out; once there is room again, the rest is.
+      expect(await routeWaiting(t.ctx, owner.accountId)).toBe(0);
+      await call(t.app, {
+        method: "PATCH",
+        url: `/api/v1/conversations/${waiting[0]?.id}`,
+        headers: x.headers,
+        payload: { status: "solved" },
+      });
+      expect(await routeWaiting(t.ctx, owner.accountId)).toBe(1);
+      expect(await assigneeOf(waiting[2]?.id as number)).toBe(x.userId);
     });
 
     it("routes within the conversation's team", async () => {
