@@ -286,6 +286,8 @@ export interface WidgetSettings {
   businessHours: { timezone: string; days: { day: number; open: string; close: string }[] } | null;
   /** Outside business hours: take a message with an email address, or hide the launcher. */
   offlineMode: "message" | "hidden";
+  /** The email inbox that answers messages left outside business hours; null: the account's first. */
+  replyInboxId: number | null;
   /** Origins allowed to embed the widget (https://shop.example, https://*.example.com); empty allows any. */
   allowedOrigins: string[];
 }

@@ -218,6 +218,8 @@ export interface Database {
     business_hours: ColumnType<unknown, string | null | undefined, string | null>;
     offline_mode: Generated<string>;
     allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+    /** The email inbox that answers offline messages; null: the account's first. */
+    reply_inbox_id: ColumnType<number | null, number | null | undefined, number | null>;
     /** The HMAC key of identity verification, encrypted when a key is configured. */
     identity_secret: string;
     created_at: TimestampDefault;

@@ -102,6 +102,7 @@ const en: Catalog = {
   "validation.widget_hours": "business hours must close after they open",
   "validation.widget_origin":
     "an allowed origin must look like https://shop.example or https://*.example.com",
+  "validation.widget_inbox": "replyInboxId must be an email inbox of this account",
   "chat.origin_refused": "This site is not allowed to use this chat widget.",
   "chat.token_invalid": "The chat session has expired or is not valid; start a new one.",
   "chat.identity_invalid": "The identity signature does not match this user id.",
@@ -212,6 +213,7 @@ const ar: Catalog = {
   "validation.widget_timezone": "المنطقة الزمنية businessHours.timezone غير معروفة",
   "validation.widget_hours": "يجب أن ينتهي وقت العمل بعد بدايته",
   "validation.widget_origin": "يجب أن يكون الأصل المسموح مثل https://shop.example أو https://*.example.com",
+  "validation.widget_inbox": "يجب أن يكون replyInboxId صندوق بريد إلكتروني في هذا الحساب",
   "chat.origin_refused": "هذا الموقع غير مسموح له باستخدام أداة الدردشة هذه.",
   "chat.token_invalid": "انتهت جلسة الدردشة أو أنها غير صالحة؛ ابدأ جلسة جديدة.",
   "chat.identity_invalid": "توقيع الهوية لا يطابق معرّف المستخدم هذا.",

@@ -280,7 +280,13 @@ export async function leaveOfflineMessage(
   const visitor = await savePrechatLoose(ctx, vc, input);
   const sent = await sendVisitorMessage(ctx, { widget: vc.widget, visitor }, input);
   // Answered later by email, at the address the visitor left with the message.
-  await answerByEmail(ctx, visitorActor(sent.visitor), sent.visitor.conversation_id as number, input.email);
+  await answerByEmail(
+    ctx,
+    visitorActor(sent.visitor),
+    sent.visitor.conversation_id as number,
+    input.email,
+    vc.widget.reply_inbox_id,
+  );
   return sent.message;
 }
 

@@ -14,6 +14,7 @@ export interface WidgetValues {
   prechat: string;
   business_hours: string | null;
   offline_mode: string;
+  reply_inbox_id: number | null;
   allowed_origins: string[];
 }
 

@@ -34,6 +34,10 @@ const Settings = {
     ),
   ),
   offlineMode: stringEnum(["message", "hidden"] as const),
+  replyInboxId: Type.Union([Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], {
+    description:
+      "The email inbox that answers messages left outside business hours; null: the account's first",
+  }),
   allowedOrigins: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 }),
 };
 
@@ -47,6 +51,7 @@ export const CreateWidgetBody = Type.Object(
     prechat: Type.Optional(Settings.prechat),
     businessHours: Type.Optional(Settings.businessHours),
     offlineMode: Type.Optional(Settings.offlineMode),
+    replyInboxId: Type.Optional(Settings.replyInboxId),
     allowedOrigins: Type.Optional(Settings.allowedOrigins),
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, diff, recordEvent } from "../../platform/events";
 import { makeAccountToken, parseAccountToken, randomSecret } from "../../platform/tokens";
+import { inboxOfAccount } from "../inboxes/inboxes.service";
 import {
   deleteWidgetRow,
   findWidget,
@@ -28,6 +29,7 @@ const DEFAULTS: Omit<WidgetSettings, "name"> = {
   prechat: DEFAULT_PRECHAT,
   businessHours: null,
   offlineMode: "message",
+  replyInboxId: null,
   allowedOrigins: [],
 };
 
@@ -41,6 +43,7 @@ export function settingsOf(row: WidgetRow): WidgetSettings {
     prechat: { ...DEFAULT_PRECHAT, ...(row.prechat as Partial<WidgetSettings["prechat"]>) },
     businessHours: (row.business_hours as WidgetSettings["businessHours"]) ?? null,
     offlineMode: row.offline_mode as WidgetSettings["offlineMode"],
+    replyInboxId: row.reply_inbox_id,
     allowedOrigins: row.allowed_origins,
   };
 }
@@ -76,6 +79,19 @@ function checkSettings(input: UpdateWidgetBody): void {
   }
 }
 
+// The inbox that answers offline messages must be an email inbox of the account.
+async function checkReplyInbox(
+  db: Executor,
+  accountId: number,
+  id: number | null | undefined,
+): Promise<void> {
+  if (id === undefined || id === null) return;
+  const inbox = await inboxOfAccount(db, accountId, id);
+  if (inbox?.channel !== "email") {
+    throw new AppError("validation_failed", { detail: "validation.widget_inbox" });
+  }
+}
+
 function storedValues(input: UpdateWidgetBody): Partial<WidgetValues> {
   const set: Partial<WidgetValues> = {};
   if (input.name !== undefined) set.name = input.name.trim();
@@ -89,6 +105,7 @@ function storedValues(input: UpdateWidgetBody): Partial<WidgetValues> {
     set.business_hours = input.businessHours === null ? null : JSON.stringify(input.businessHours);
   }
   if (input.offlineMode !== undefined) set.offline_mode = input.offlineMode;
+  if (input.replyInboxId !== undefined) set.reply_inbox_id = input.replyInboxId;
   if (input.allowedOrigins !== undefined) {
     set.allowed_origins = [...new Set(input.allowedOrigins.map((o) => normalizeOrigin(o) as string))];
   }
@@ -107,6 +124,7 @@ export async function createWidget(
   const secret = randomSecret(32);
   const values = storedValues(full) as WidgetValues;
   return ctx.db.transaction().execute(async (tx) => {
+    await checkReplyInbox(tx, actor.accountId, full.replyInboxId);
     const at = ctx.clock.now();
     const row = await insertWidget(tx, actor.accountId, {
       ...values,
@@ -162,6 +180,7 @@ export async function updateWidget(
   checkSettings(input);
   return ctx.db.transaction().execute(async (tx) => {
     const before = await loadWidget(tx, actor.accountId, id, true);
+    await checkReplyInbox(tx, actor.accountId, input.replyInboxId);
     const at = ctx.clock.now();
     const row = await updateWidgetRow(tx, actor.accountId, id, { ...storedValues(input), updated_at: at });
     const change = diff(

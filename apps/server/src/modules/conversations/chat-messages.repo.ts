@@ -96,6 +96,8 @@ export async function setReplyAddress(
   conversationId: number,
   address: string,
   at: Date,
+  /** The inbox to use when it is an enabled email inbox; the account's first otherwise. */
+  preferredInboxId: number | null,
 ): Promise<{ inbox_id: number | null } | undefined> {
   return db
     .updateTable("conversations as c")
@@ -110,6 +112,8 @@ export async function setReplyAddress(
           .where("i.account_id", "=", accountId)
           .where("i.channel", "=", "email")
           .where("i.disabled_at", "is", null)
+          // The widget's choice first, then the oldest.
+          .orderBy(sql`i.id = ${preferredInboxId ?? 0}`, "desc")
           .orderBy("i.id")
           .limit(1),
       ),

@@ -180,17 +180,19 @@ export async function chatConversationStatus(
 /**
  * A chat message left outside business hours with an email address: the
  * agents' replies to this conversation go to that address by email, through
- * the account's first email inbox (none is sent while the account has none).
+ * the widget's reply inbox or else the account's first email inbox (none is
+ * sent while the account has none).
  */
 export async function answerByEmail(
   ctx: AppContext,
   actor: Actor,
   conversationId: number,
   address: string,
+  replyInboxId: number | null,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const at = ctx.clock.now();
-    const row = await setReplyAddress(tx, actor.accountId, conversationId, address, at);
+    const row = await setReplyAddress(tx, actor.accountId, conversationId, address, at, replyInboxId);
     if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
     await recordEvent(tx, actor, {
       type: "conversation.updated",

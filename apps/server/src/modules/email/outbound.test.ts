@@ -238,11 +238,30 @@ describe(`outbound email (${testDatabase})`, () => {
     it("answers a chat message left offline by email, at the address the visitor gave, and threads the answer back", async () => {
       const a = await createAccount(t.ctx);
       const agent = await createUser(t.ctx, a.accountId, "agent", { name: "Mona" });
+      await insertEmailInbox(t, a.accountId, { smtpPort: smtp.port });
       const inbox = await insertEmailInbox(t, a.accountId, { smtpPort: smtp.port });
       const w = await makeWidget(t, a, {
         businessHours: { timezone: "Asia/Riyadh", days: [] },
         prechat: { name: "required", email: "optional", phone: "off" },
       });
+      // The widget answers through its own inbox, not the account's first; only an email inbox of the account will do.
+      const other = await createAccount(t.ctx);
+      const foreign = await insertEmailInbox(t, other.accountId, { smtpPort: null });
+      const refused = await call<ErrorBody>(t.app, {
+        method: "PATCH",
+        url: `/api/v1/widgets/${w.id}`,
+        headers: { ...a.headers, "accept-language": "ar" },
+        payload: { replyInboxId: foreign.id },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain("replyInboxId");
+      const chosen = await call<{ replyInboxId: number | null }>(t.app, {
+        method: "PATCH",
+        url: `/api/v1/widgets/${w.id}`,
+        headers: a.headers,
+        payload: { replyInboxId: inbox.id },
+      });
+      expect(chosen.body.replyInboxId).toBe(inbox.id);
       const token = await startSession(t, w.key);
       const address = `${unique("offline")}@example.test`;
       const left = await call(t.app, {

@@ -15,11 +15,12 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CopyField } from "../../components/CopyField";
 import { notifyError, notifySuccess } from "../../components/notify";
+import { emailApi, emailKeys, inboxList } from "../email/email-api";
 import { widgetsApi, widgetsKey } from "./widgets-api";
 
 const DAYS = [0, 1, 2, 3, 4, 5, 6] as const;
@@ -35,9 +36,22 @@ export function WidgetCard({ widget, onSecret }: { widget: Widget; onSecret: (se
   const setHours = (days: number[], open: string, close: string, timezone: string) =>
     set({ businessHours: { timezone, days: days.map((day) => ({ day, open, close })) } });
   const refresh = () => queryClient.invalidateQueries({ queryKey: widgetsKey });
+  const inboxes = inboxList(
+    useQuery({ queryKey: emailKeys.inboxes, queryFn: () => emailApi.inboxes() }).data,
+  );
   const save = useMutation({
     mutationFn: () => {
-      const { name, color, greeting, position, prechat, businessHours, offlineMode, allowedOrigins } = s;
+      const {
+        name,
+        color,
+        greeting,
+        position,
+        prechat,
+        businessHours,
+        offlineMode,
+        replyInboxId,
+        allowedOrigins,
+      } = s;
       return widgetsApi.update(widget.id, {
         name,
         color,
@@ -46,6 +60,7 @@ export function WidgetCard({ widget, onSecret }: { widget: Widget; onSecret: (se
         prechat,
         businessHours,
         offlineMode,
+        replyInboxId,
         allowedOrigins,
       });
     },
@@ -215,6 +230,19 @@ export function WidgetCard({ widget, onSecret }: { widget: Widget; onSecret: (se
               ]}
               onChange={(v) => v && set({ offlineMode: v as "message" | "hidden" })}
             />
+            {s.offlineMode === "message" && (
+              <Select
+                label={t("widgets.replyInbox")}
+                description={t("widgets.replyInboxHint")}
+                value={s.replyInboxId === null ? "" : String(s.replyInboxId)}
+                allowDeselect={false}
+                data={[
+                  { value: "", label: t("widgets.replyInboxFirst") },
+                  ...inboxes.map((i) => ({ value: String(i.id), label: `${i.name} <${i.address}>` })),
+                ]}
+                onChange={(v) => set({ replyInboxId: v ? Number(v) : null })}
+              />
+            )}
           </Stack>
         )}
         <Textarea
