@@ -7,6 +7,7 @@ import * as m0005 from "../migrations/0005_jobs";
 import * as m0006 from "../migrations/0006_realtime";
 import * as m0007 from "../migrations/0007_live_chat";
 import * as m0008 from "../migrations/0008_offline_reply";
+import * as m0009 from "../migrations/0009_widget_reply_inbox";
 
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0006_realtime": m0006,
   "0007_live_chat": m0007,
   "0008_offline_reply": m0008,
+  "0009_widget_reply_inbox": m0009,
 };
 
 class StaticProvider implements MigrationProvider {
