@@ -130,6 +130,9 @@ describe.skipIf(!chromiumPath)("two agents see each other live in Chromium", () 
 
         // The agent steps away: the owner sees it on the agent's presence dot once assigned.
         await owner.goto(`${server.url}/inbox/all`);
+        // The owner's new page must be listening before the agent's presence changes.
+        await owner.getByTestId("presence-select").and(owner.locator('[data-status="online"]')).waitFor();
+        await owner.getByTestId("conversation-row").filter({ hasText: subject }).waitFor();
         await agent.getByTestId("presence-select").click();
         await agent.getByTestId("presence-option-away").click();
         await agent.getByTestId("presence-select").and(agent.locator('[data-status="away"]')).waitFor();
