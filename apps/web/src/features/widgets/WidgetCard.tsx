@@ -238,7 +238,10 @@ export function WidgetCard({ widget, onSecret }: { widget: Widget; onSecret: (se
                 allowDeselect={false}
                 data={[
                   { value: "", label: t("widgets.replyInboxFirst") },
-                  ...inboxes.map((i) => ({ value: String(i.id), label: `${i.name} <${i.address}>` })),
+                  ...inboxes.map((i) => ({
+                    value: String(i.id),
+                    label: `${i.name} · \u2066${i.address}\u2069`,
+                  })),
                 ]}
                 onChange={(v) => set({ replyInboxId: v ? Number(v) : null })}
               />
