@@ -6,6 +6,7 @@ import { type Actor, diff, recordEvent } from "../../platform/events";
 import { decodeCursor, encodeCursor, PAGE_DEFAULT } from "../../platform/pagination";
 import { searchDocument } from "../../platform/text";
 import {
+  type ContactJson,
   type ContactRow,
   contactIdByIdentifier,
   deleteContactRow,
@@ -181,16 +182,7 @@ export function contactIdentity(input: { email?: string | undefined; phone?: str
 }
 
 /** A contact another module read as JSON in a combined statement (timestamps as text). */
-export function presentContactJson(json: {
-  id: number;
-  name: string;
-  language: string | null;
-  company: string | null;
-  attributes: unknown;
-  created_at: string;
-  updated_at: string;
-  identifiers: (Omit<IdentifierRow, "bounced_at"> & { bounced_at: string | null })[];
-}): Contact {
+export function presentContactJson(json: ContactJson): Contact {
   const { identifiers, ...row } = json;
   return present(
     { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) },

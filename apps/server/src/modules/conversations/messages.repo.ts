@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
+import type { ConversationRow } from "./conversations.repo";
 
 /** A message row with its author's name. */
 export interface MessageRow {
@@ -156,27 +157,7 @@ export async function mentionableUsers(
 
 /** What appendMessage returns: the conversation after the change, its status before, and the new message. */
 export interface AppendedMessage {
-  conversation: {
-    id: number;
-    number: number;
-    subject: string;
-    status: string;
-    priority: string;
-    type: string | null;
-    channel: string;
-    language: string | null;
-    contact_id: number;
-    contact_name: string;
-    assignee_id: number | null;
-    team_id: number | null;
-    tags: string[];
-    preview: string;
-    message_count: number;
-    last_message_at: Date;
-    solved_at: Date | null;
-    created_at: Date;
-    updated_at: Date;
-  };
+  conversation: ConversationRow;
   statusBefore: string;
   message: MessageRow;
 }
