@@ -87,6 +87,7 @@ log_path = ${log}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 mail_location = maildir:${dir}/mail/%u
 first_valid_uid = 0
 default_internal_user = ${runUser}
