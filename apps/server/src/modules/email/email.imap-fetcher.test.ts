@@ -33,6 +33,15 @@ describe.skipIf(!enabled)(`IMAP fetching from Dovecot (${testDatabase})`, () => 
     await t?.close();
   });
 
+  // Other inboxes of the shared database finish passes too, so a test waits for its own
+  // condition against a deadline rather than counting passes.
+  const passesUntil = async (f: ImapFetcher, done: () => Promise<boolean>) => {
+    const deadline = Date.now() + 20_000;
+    while (!(await done()) && Date.now() < deadline) {
+      await Promise.race([f.idle(), new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
+  };
+
   const seen = async () => {
     const lock = await mailbox.getMailboxLock("INBOX");
     try {
@@ -53,18 +62,14 @@ describe.skipIf(!enabled)(`IMAP fetching from Dovecot (${testDatabase})`, () => 
     });
     const f = startImapFetcher(t.ctx, { pollMs: 200, rescanMs: 200, backoffMs: [100, 200] });
     try {
-      // Other inboxes of the shared database finish passes too, so wait on this inbox's
-      // state against a deadline rather than counting passes.
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        await f.idle();
+      await passesUntil(f, async () => {
         const row = await t.ctx.db
           .selectFrom("inboxes")
           .select("imap_state")
           .where("id", "=", inbox.id)
           .executeTakeFirstOrThrow();
-        if ((row.imap_state as { lastError?: string } | null)?.lastError) break;
-      }
+        return Boolean((row.imap_state as { lastError?: string } | null)?.lastError);
+      });
       const row = await t.ctx.db
         .selectFrom("inboxes")
         .select("imap_state")
@@ -114,7 +119,7 @@ describe.skipIf(!enabled)(`IMAP fetching from Dovecot (${testDatabase})`, () => 
           .where("account_id", "=", owner.accountId)
           .execute()
       ).map((r) => r.email_message_id);
-    for (let i = 0; i < 50 && (await stored()).length < 2; i++) await fetcher.idle();
+    await passesUntil(fetcher, async () => (await stored()).length >= 2);
     expect((await stored()).sort()).toEqual(ids.map((id) => `${id}@customer.test`).sort());
     expect(Object.values(await seen()).every(Boolean)).toBe(true);
     const state = (
@@ -141,7 +146,7 @@ describe.skipIf(!enabled)(`IMAP fetching from Dovecot (${testDatabase})`, () => 
       }),
     );
     fetcher = startImapFetcher(t.ctx, { pollMs: 300, rescanMs: 60_000 });
-    for (let i = 0; i < 50 && (await stored()).length < 3; i++) await fetcher.idle();
+    await passesUntil(fetcher, async () => (await stored()).length >= 3);
     expect((await stored()).length).toBe(3);
     const fourth = unique("i4");
     await mailbox.append(
@@ -154,7 +159,7 @@ describe.skipIf(!enabled)(`IMAP fetching from Dovecot (${testDatabase})`, () => 
         text: "4",
       }),
     );
-    for (let i = 0; i < 50 && (await stored()).length < 4; i++) await fetcher.idle();
+    await passesUntil(fetcher, async () => (await stored()).length >= 4);
     expect((await stored()).length).toBe(4);
   }, 60_000);
 });
