@@ -152,6 +152,31 @@ describe(`inbound email (${testDatabase})`, () => {
     expect(image.headers["content-type"]).toBe("image/png");
     expect(image.headers["content-disposition"]).toMatch(/^inline;/);
     expect(image.rawPayload.equals(PNG)).toBe(true);
+
+    // A known sender's files are stored by the same single statement as the message, in order.
+    const again = await ingestRawEmail(t.ctx, {
+      recipient: inbox.address,
+      raw: await composeMail({
+        from: "c@customer.test",
+        to: inbox.address,
+        subject: "more files",
+        text: "two more",
+        attachments: [
+          { filename: "b.txt", content: "second file" },
+          { filename: "a.txt", content: "first file?" },
+        ],
+      }),
+      source: "smtp",
+    });
+    expect(again.status).toBe("stored");
+    const [next] = await messagesOf(again.conversationId as number, owner.headers);
+    expect(next?.attachments?.map((f) => f.filename)).toEqual(["b.txt", "a.txt"]);
+    const second = await t.app.inject({
+      method: "GET",
+      url: next?.attachments?.[1]?.url as string,
+      headers: owner.headers,
+    });
+    expect(second.body).toBe("first file?");
   });
 
   it("threads by In-Reply-To and References, then by [#number] from the same customer only", async () => {

@@ -23,7 +23,6 @@ import {
   type InboundContext,
   type InboundEmailMessage,
   inboundContext,
-  insertAttachmentRows,
   insertEmailConversationWithMessage,
   setMessageHtml,
   takeConversationNumber,
@@ -179,8 +178,9 @@ export async function storeParsed(
     htmlSplit && !inlineImages ? sanitizedHtml(htmlSplit, new Map()) : { html: null, quoted: null };
 
   const thread = context.thread;
-  // A new conversation's number is taken in its own statement, as conversation creation does elsewhere.
-  const number = thread ? null : await takeNumberOutside(ctx, accountId);
+  // A new conversation's number was taken by the context read, in its own short statement, as
+  // conversation creation does elsewhere: the account row is not held while the message commits.
+  const number = thread ? null : (context.number ?? (await takeNumberOutside(ctx, accountId)));
   const actor = { accountId, userId: null };
   const at = ctx.clock.now();
   const preview = previewOf(body || subject);
@@ -211,6 +211,7 @@ export async function storeParsed(
     html: html.html,
     quotedHtml: html.quoted,
     eventAfter: eventAfter(inbox.id, input.source, mail, classification, files.length),
+    files,
   };
 
   const store = async (db: Executor, contact: Contact) => {
@@ -241,11 +242,12 @@ export async function storeParsed(
   };
 
   try {
-    // A known sender's mail without files is one statement, atomic on its
-    // own; a new contact, attachments or inline images take a transaction.
+    // A known sender's mail is one statement, atomic on its own, files and
+    // all; a new contact, or inline images (their HTML needs the files' ids),
+    // take a transaction.
     const known = context.contact ? presentContactJson(context.contact) : null;
     const result =
-      known && files.length === 0
+      known && !inlineImages
         ? await store(ctx.db, known)
         : await ctx.db.transaction().execute(async (tx) => {
             const contact =
@@ -260,20 +262,14 @@ export async function storeParsed(
                 )
               ).contact;
             const stored = await store(tx, contact);
-            const conversationId = stored.row.id;
-            const messageId = stored.row.message_id;
-            const rows = await insertAttachmentRows(
-              tx,
-              accountId,
-              files.map((f) => ({ ...f, conversation_id: conversationId, message_id: messageId })),
-              at,
-            );
             if (htmlSplit && inlineImages) {
               const cidUrls = new Map(
-                rows.filter((r) => r.content_id).map((r) => [r.content_id as string, attachmentUrl(r.id)]),
+                stored.row.files
+                  .filter((f) => f.content_id)
+                  .map((f) => [f.content_id as string, attachmentUrl(f.id)]),
               );
               const withImages = sanitizedHtml(htmlSplit, cidUrls);
-              await setMessageHtml(tx, accountId, messageId, withImages.html, withImages.quoted);
+              await setMessageHtml(tx, accountId, stored.row.message_id, withImages.html, withImages.quoted);
             }
             return stored;
           });

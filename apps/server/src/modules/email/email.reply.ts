@@ -56,7 +56,9 @@ function attributionAt(lines: string[], i: number): number {
     // A date or an address makes it an attribution, not a sentence ending in "wrote:".
     if (WROTE.test(joined) && /\d|@|</.test(joined) && (/:\s*$/.test(joined) || /\d/.test(joined)))
       return n + 1;
-    if (ADDRESS_COLON.test(joined) && /\d/.test(joined)) return n + 1;
+    // The cheap tests first: the address pattern is costly on a long line that ends otherwise.
+    if (/:\s*$/.test(joined) && /\d/.test(joined) && joined.includes("@") && ADDRESS_COLON.test(joined))
+      return n + 1;
   }
   return 0;
 }

@@ -93,21 +93,6 @@ const attachmentColumns = [
   "inline",
 ] as const;
 
-/** Inserts the attachments of a message. */
-export async function insertAttachmentRows(
-  db: Executor,
-  accountId: number,
-  rows: Omit<AttachmentRow, "id">[],
-  at: Date,
-): Promise<AttachmentRow[]> {
-  if (rows.length === 0) return [];
-  return db
-    .insertInto("attachments")
-    .values(rows.map((r) => ({ ...r, account_id: accountId, created_at: at })))
-    .returning(attachmentColumns)
-    .execute();
-}
-
 /** The attachments of some messages of the account, in id order. */
 export async function attachmentRowsOf(
   db: Executor,
@@ -148,12 +133,17 @@ export interface InboundContext {
   contact: ContactJson | null;
   /** Whether the account assigns new conversations automatically. */
   autoAssign: boolean;
+  /** The new conversation's number, taken when the mail is neither stored already nor threaded. */
+  number: number | null;
 }
 
 /**
  * Reads, in one statement: whether the Message-ID is already stored, the
  * conversation the references (newest first) or the subject's number point
- * to, the sender's contact and the routing switch.
+ * to, the sender's contact and the routing switch; and when the mail is new
+ * and unthreaded, takes the next conversation number (as
+ * nextConversationNumber does, without waiting for the disk). Call it
+ * outside any transaction.
  */
 export async function inboundContext(
   db: Executor,
@@ -167,28 +157,40 @@ export async function inboundContext(
     thread: ThreadRow | null;
     contact: ContactJson | null;
     auto_assign: boolean | null;
+    number: number | null;
   }>`${sql.raw(PREPARED)}
-    with ct as (select ${contactJsonByIdentifier(accountId, v.email, null)} as contact)
-    select (select m.conversation_id from messages m
-             where m.account_id = ${accountId} and m.email_message_id = ${v.messageId}::text limit 1) as duplicate_of,
-           coalesce(
-             ${thread(sql`from messages m
-               join conversations c on c.account_id = m.account_id and c.id = m.conversation_id
-              where m.account_id = ${accountId} and m.email_message_id = any(${v.references}::text[])
-              order by m.id desc limit 1`)},
-             ${thread(sql`from conversations c
-              where c.account_id = ${accountId} and c.number = ${v.taggedNumber}::int8
-                and c.contact_id = (ct.contact->>'id')::int8`)}
-           ) as thread,
-           ct.contact,
-           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign
-      from ct`.execute(db);
+    with ct as (select ${contactJsonByIdentifier(accountId, v.email, null)} as contact),
+    d as (select m.conversation_id from messages m
+           where m.account_id = ${accountId} and m.email_message_id = ${v.messageId}::text limit 1),
+    t as (
+      select coalesce(
+               ${thread(sql`from messages m
+                 join conversations c on c.account_id = m.account_id and c.id = m.conversation_id
+                where m.account_id = ${accountId} and m.email_message_id = any(${v.references}::text[])
+                order by m.id desc limit 1`)},
+               ${thread(sql`from conversations c
+                where c.account_id = ${accountId} and c.number = ${v.taggedNumber}::int8
+                  and c.contact_id = (ct.contact->>'id')::int8`)}
+             ) as thread
+        from ct
+    ),
+    n as (
+      update accounts set conversation_seq = conversation_seq + 1
+       where id = ${accountId} and not exists (select 1 from d) and (select t.thread from t) is null
+         and set_config('synchronous_commit', 'off', true) is not null
+      returning conversation_seq
+    )
+    select (select d.conversation_id from d) as duplicate_of, t.thread, ct.contact,
+           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign,
+           (select n.conversation_seq from n) as number
+      from ct, t`.execute(db);
   const row = rows[0];
   return {
     duplicateOf: row?.duplicate_of ?? null,
     thread: row?.thread ?? null,
     contact: row?.contact ?? null,
     autoAssign: row?.auto_assign ?? false,
+    number: row?.number ?? null,
   };
 }
 
@@ -199,6 +201,8 @@ export interface InboundEmailMessage extends EmailMessageValues {
   quotedHtml: string | null;
   /** The message.created event's `after`, without the conversation id. */
   eventAfter: Record<string, unknown>;
+  /** Its files, already in storage: their rows are inserted by the same statement, in this order. */
+  files: Omit<AttachmentRow, "id" | "conversation_id" | "message_id">[];
 }
 
 function insertInboundMessage(accountId: number, v: InboundEmailMessage) {
@@ -214,6 +218,24 @@ function insertInboundMessage(accountId: number, v: InboundEmailMessage) {
       returning id`;
 }
 
+// The files' rows, from one JSON array parameter so the statement keeps one shape.
+function insertInboundFiles(accountId: number, v: InboundEmailMessage) {
+  return sql`insert into attachments (account_id, conversation_id, message_id, filename, content_type, size,
+                                      sha256, storage_key, content_id, inline, created_at)
+      select ${accountId}::int8, c.id, m.id, f.filename, f.content_type, f.size, f.sha256, f.storage_key,
+             f.content_id, f.inline, ${v.at}::timestamptz
+        from c, m,
+             rows from (jsonb_to_recordset(${JSON.stringify(v.files)}::jsonb)
+               as (filename text, content_type text, size int8, sha256 text, storage_key text,
+                   content_id text, inline boolean))
+             with ordinality as f(filename, content_type, size, sha256, storage_key, content_id, inline, ord)
+       order by f.ord
+      returning id, content_id`;
+}
+
+const STORED_FILES = sql`(select coalesce(json_agg(json_build_object('id', a.id, 'content_id', a.content_id)
+                                                    order by a.id), '[]'::json) from a) as files`;
+
 function messageCreatedEvent(accountId: number, v: InboundEmailMessage) {
   return sql`select ${accountId}::int8, null::int8, null::int8, 'message.created', 'message', m.id, null::jsonb,
              ${JSON.stringify(v.eventAfter)}::jsonb || jsonb_build_object('conversationId', c.id),
@@ -222,7 +244,11 @@ function messageCreatedEvent(accountId: number, v: InboundEmailMessage) {
 }
 
 /** A conversation row (without the contact's name) and the id of the message stored with it. */
-export type StoredEmail = Omit<ConversationRow, "contact_name"> & { message_id: number };
+export type StoredEmail = Omit<ConversationRow, "contact_name"> & {
+  message_id: number;
+  /** The ids its files were given, in the order they were passed. */
+  files: { id: number; content_id: string | null }[];
+};
 
 /**
  * Opens an email conversation with its first message and both events in ONE
@@ -255,6 +281,7 @@ export async function insertEmailConversationWithMessage(
       returning *
     ),
     m as (${insertInboundMessage(accountId, v.message)}),
+    a as (${insertInboundFiles(accountId, v.message)}),
     e as (
       insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, before, after, created_at)
       select ${accountId}::int8, null::int8, null::int8, 'conversation.created', 'conversation', c.id, null::jsonb,
@@ -263,7 +290,9 @@ export async function insertEmailConversationWithMessage(
       union all
       ${messageCreatedEvent(accountId, v.message)}
     )
-    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id from c, m`.execute(db);
+    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id, ${STORED_FILES} from c, m`.execute(
+    db,
+  );
   const row = rows[0];
   if (!row) throw new Error("the email conversation was not stored");
   return row;
@@ -302,6 +331,7 @@ export async function appendEmailMessage(
       returning cv.*, old.status as status_before
     ),
     m as (${insertInboundMessage(accountId, v.message)}),
+    a as (${insertInboundFiles(accountId, v.message)}),
     e as (
       insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, before, after, created_at)
       ${messageCreatedEvent(accountId, v.message)}
@@ -310,7 +340,7 @@ export async function appendEmailMessage(
              jsonb_build_object('status', c.status_before), jsonb_build_object('status', c.status), ${at}::timestamptz
         from c where c.status is distinct from c.status_before
     )
-    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, c.status_before, m.id as message_id
+    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, c.status_before, m.id as message_id, ${STORED_FILES}
       from c, m`.execute(db);
   return rows[0];
 }
