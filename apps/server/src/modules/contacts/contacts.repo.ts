@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../../platform/db";
 
 /** A contacts row as the service reads it. */
@@ -220,9 +220,13 @@ export interface ContactJson {
 /**
  * A scalar subquery for statements that read several things in one round
  * trip: the contact that owns the email (first) or the phone, as ContactJson,
- * or null.
+ * or null. The account is a value, or a column of the enclosing statement.
  */
-export function contactJsonByIdentifier(accountId: number, email: string | null, phone: string | null) {
+export function contactJsonByIdentifier(
+  accountId: number | RawBuilder<number>,
+  email: string | null,
+  phone: string | null,
+) {
   return sql<ContactJson | null>`(select json_build_object(
            'id', ct.id, 'name', ct.name, 'language', ct.language, 'company', ct.company,
            'attributes', ct.attributes, 'created_at', ct.created_at, 'updated_at', ct.updated_at,

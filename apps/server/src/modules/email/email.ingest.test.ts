@@ -30,6 +30,27 @@ describe(`inbound email (${testDatabase})`, () => {
     expect(unknown).toEqual({ status: "rejected", reason: "unknown_recipient" });
     const owner = await createAccount(t.ctx);
     const inbox = await createEmailInbox(t, owner);
+    // An inbox of another account, or one that was removed, takes nothing.
+    const other = await createAccount(t.ctx);
+    const hello = () => rawMail({ From: "a@example.test", Subject: "x" }, "hello");
+    expect(
+      await ingestRawEmail(t.ctx, { accountId: other.accountId, inboxId: inbox.id, raw: hello(), source: "imap" }),
+    ).toEqual({ status: "rejected", reason: "unknown_recipient" });
+    const gone = await createEmailInbox(t, owner);
+    const removed = await call(t.app, {
+      method: "DELETE",
+      url: `/api/v1/inboxes/${gone.id}`,
+      headers: owner.headers,
+    });
+    expect(removed.status).toBe(204);
+    expect(await ingestRawEmail(t.ctx, { inboxId: gone.id, raw: hello(), source: "imap" })).toEqual({
+      status: "rejected",
+      reason: "unknown_recipient",
+    });
+    expect(await ingestRawEmail(t.ctx, { recipient: gone.address, raw: hello(), source: "smtp" })).toEqual({
+      status: "rejected",
+      reason: "unknown_recipient",
+    });
     const empty = await ingestRawEmail(t.ctx, {
       recipient: inbox.address,
       raw: Buffer.from("\r\n\r\n"),

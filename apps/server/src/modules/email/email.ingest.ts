@@ -9,7 +9,6 @@ import { presentSummary } from "../conversations/conversations.presenter";
 import type { ConversationRow } from "../conversations/conversations.repo";
 import { detectLanguage, previewOf } from "../conversations/conversations.rules";
 import { takeConversationNumber as takeNumberOutside } from "../conversations/conversations.service";
-import { type InboxRow, inboxByAddress, inboxById, inboxOfAccount } from "../inboxes/inboxes.service";
 import { liveSummary } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
 import { attachmentUrl } from "./attachments.service";
@@ -22,6 +21,7 @@ import {
   emailMessageExists,
   type InboundContext,
   type InboundEmailMessage,
+  type InboxKey,
   inboundContext,
   insertEmailConversationWithMessage,
   setMessageHtml,
@@ -65,14 +65,11 @@ export function messageSizeLimit(config: { attachmentLimit: number }): number {
   return Math.ceil(config.attachmentLimit * 1.4) + 5 * 1024 * 1024;
 }
 
-async function resolveInbox(ctx: AppContext, input: IngestInput): Promise<InboxRow | undefined> {
-  if (input.inboxId !== undefined) {
-    return input.accountId !== undefined
-      ? inboxOfAccount(ctx.db, input.accountId, input.inboxId)
-      : inboxById(ctx.db, input.inboxId);
-  }
-  if (input.recipient) return inboxByAddress(ctx.db, input.recipient.trim().toLowerCase());
-  return undefined;
+// Where the message was delivered; the inbox itself is read with the rest of the context.
+function inboxKey(input: IngestInput): InboxKey | null {
+  if (input.inboxId !== undefined) return { id: input.inboxId, accountId: input.accountId };
+  if (input.recipient) return { address: input.recipient.trim().toLowerCase() };
+  return null;
 }
 
 function senderOf(mail: InboundMail): { email: string; name: string } {
@@ -113,8 +110,8 @@ function skippedNote(skipped: SkippedFile[], limit: number): string {
  * cannot accept is answered with status "rejected" and a reason.
  */
 export async function ingestRawEmail(ctx: AppContext, input: IngestInput): Promise<IngestResult> {
-  const inbox = await resolveInbox(ctx, input);
-  if (!inbox) {
+  const key = inboxKey(input);
+  if (!key) {
     // Drain a stream so the sender is not left hanging.
     if (!Buffer.isBuffer(input.raw)) input.raw.resume();
     return { status: "rejected", reason: "unknown_recipient" };
@@ -126,31 +123,39 @@ export async function ingestRawEmail(ctx: AppContext, input: IngestInput): Promi
     if (err instanceof RawRefusedError) return { status: "rejected", reason: err.reason };
     throw err;
   }
-  return storeParsed(ctx, inbox, mail, input);
+  return storeParsed(ctx, key, mail, input);
 }
 
-/** Stores an already parsed message (ingest after parsing; the benchmark measures the two apart). */
+/**
+ * Stores an already parsed message for the inbox it was delivered to. The
+ * inbox is read with the duplicate check, threading and the contact; the
+ * SMTP receiver has checked the recipient before accepting the data, and an
+ * IMAP mailbox belongs to its inbox, so a parse is rarely wasted on an
+ * unknown one.
+ */
 export async function storeParsed(
   ctx: AppContext,
-  inbox: InboxRow,
+  key: InboxKey,
   mail: InboundMail,
   input: Pick<IngestInput, "source" | "envelopeFrom">,
 ): Promise<IngestResult> {
-  const accountId = inbox.account_id;
   const sender = senderOf(mail);
   const subject = Array.from(mail.subject || "(no subject)")
     .slice(0, SUBJECT_MAX)
     .join("");
-  // One read answers the duplicate check, threading (In-Reply-To and
-  // References newest first, then a [#number] of the same customer), the
-  // sender's contact and the routing switch.
+  // One read answers the inbox, the duplicate check, threading (In-Reply-To
+  // and References newest first, then a [#number] of the same customer),
+  // the sender's contact and the routing switch.
   const refs = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.slice().reverse()];
-  const context = await inboundContext(ctx.db, accountId, {
+  const context = await inboundContext(ctx.db, key, {
     messageId: mail.messageId,
     references: refs,
     email: sender.email,
     taggedNumber: numberInSubject(subject),
   });
+  const inbox = context.inbox;
+  if (!inbox) return { status: "rejected", reason: "unknown_recipient" };
+  const accountId = inbox.account_id;
   if (context.duplicateOf !== null) return { status: "duplicate", conversationId: context.duplicateOf };
 
   const classification = classifyInbound(mail.parsed, input.envelopeFrom);

@@ -123,8 +123,13 @@ export async function findAttachmentRow(
     .executeTakeFirst();
 }
 
+/** The inbox a message was delivered to: by id (within an account when given), or by address. */
+export type InboxKey = { id: number; accountId?: number | undefined } | { address: string };
+
 /** What an inbound email needs to know before it is stored, read in one round trip. */
 export interface InboundContext {
+  /** The active inbox it was delivered to; null when there is none (and nothing else was read). */
+  inbox: { account_id: number; id: number; auto_ack: boolean } | null;
   /** The conversation already holding a message with this Message-ID. */
   duplicateOf: number | null;
   /** The conversation it answers: by In-Reply-To/References, else by a [#number] of the same customer. */
@@ -138,7 +143,8 @@ export interface InboundContext {
 }
 
 /**
- * Reads, in one statement: whether the Message-ID is already stored, the
+ * Reads, in one statement: the active inbox the mail was delivered to, and
+ * in its account whether the Message-ID is already stored, the
  * conversation the references (newest first) or the subject's number point
  * to, the sender's contact and the routing switch; and when the mail is new
  * and unthreaded, takes the next conversation number (as
@@ -147,45 +153,57 @@ export interface InboundContext {
  */
 export async function inboundContext(
   db: Executor,
-  accountId: number,
+  key: InboxKey,
   v: { messageId: string; references: string[]; email: string; taggedNumber: number | null },
 ): Promise<InboundContext> {
+  const inboxWhere =
+    "address" in key
+      ? sql`address = ${key.address}::text`
+      : key.accountId !== undefined
+        ? sql`account_id = ${key.accountId}::int8 and id = ${key.id}::int8`
+        : sql`id = ${key.id}::int8`;
+  const account = sql<number>`i.account_id`;
   const thread = (where: ReturnType<typeof sql>) => sql`(select json_build_object(
         'id', c.id, 'contact_id', c.contact_id, 'status', c.status, 'message_count', c.message_count) ${where})`;
   const { rows } = await sql<{
+    account_id: number;
+    id: number;
+    auto_ack: boolean;
     duplicate_of: number | null;
     thread: ThreadRow | null;
     contact: ContactJson | null;
     auto_assign: boolean | null;
     number: number | null;
   }>`${sql.raw(PREPARED)}
-    with ct as (select ${contactJsonByIdentifier(accountId, v.email, null)} as contact),
-    d as (select m.conversation_id from messages m
-           where m.account_id = ${accountId} and m.email_message_id = ${v.messageId}::text limit 1),
+    with i as (select account_id, id, auto_ack from inboxes where ${inboxWhere} and disabled_at is null),
+    ct as (select i.account_id, ${contactJsonByIdentifier(account, v.email, null)} as contact from i),
+    d as (select m.conversation_id from i, messages m
+           where m.account_id = i.account_id and m.email_message_id = ${v.messageId}::text limit 1),
     t as (
       select coalesce(
                ${thread(sql`from messages m
                  join conversations c on c.account_id = m.account_id and c.id = m.conversation_id
-                where m.account_id = ${accountId} and m.email_message_id = any(${v.references}::text[])
+                where m.account_id = ct.account_id and m.email_message_id = any(${v.references}::text[])
                 order by m.id desc limit 1`)},
                ${thread(sql`from conversations c
-                where c.account_id = ${accountId} and c.number = ${v.taggedNumber}::int8
+                where c.account_id = ct.account_id and c.number = ${v.taggedNumber}::int8
                   and c.contact_id = (ct.contact->>'id')::int8`)}
              ) as thread
         from ct
     ),
     n as (
       update accounts set conversation_seq = conversation_seq + 1
-       where id = ${accountId} and not exists (select 1 from d) and (select t.thread from t) is null
+       where id = (select i.account_id from i) and not exists (select 1 from d) and (select t.thread from t) is null
          and set_config('synchronous_commit', 'off', true) is not null
       returning conversation_seq
     )
-    select (select d.conversation_id from d) as duplicate_of, t.thread, ct.contact,
-           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign,
+    select i.account_id, i.id, i.auto_ack, (select d.conversation_id from d) as duplicate_of, t.thread, ct.contact,
+           (select rs.auto_assign from routing_settings rs where rs.account_id = i.account_id) as auto_assign,
            (select n.conversation_seq from n) as number
-      from ct, t`.execute(db);
+      from i, ct, t`.execute(db);
   const row = rows[0];
   return {
+    inbox: row ? { account_id: row.account_id, id: row.id, auto_ack: row.auto_ack } : null,
     duplicateOf: row?.duplicate_of ?? null,
     thread: row?.thread ?? null,
     contact: row?.contact ?? null,

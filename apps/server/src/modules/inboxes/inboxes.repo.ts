@@ -95,16 +95,6 @@ export async function findInboxRowByAddress(db: Executor, address: string): Prom
     .executeTakeFirst()) as InboxRow | undefined;
 }
 
-/** An active inbox by id alone (ids are unique across accounts). */
-export async function findInboxRowById(db: Executor, id: number): Promise<InboxRow | undefined> {
-  return (await db
-    .selectFrom("inboxes")
-    .select(columns)
-    .where("id", "=", id)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst()) as InboxRow | undefined;
-}
-
 /** Every active inbox that fetches by IMAP, across accounts (the fetcher's work list). */
 export async function listImapInboxRows(db: Executor): Promise<InboxRow[]> {
   return (await db

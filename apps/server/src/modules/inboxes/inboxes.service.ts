@@ -9,7 +9,6 @@ import { canManageInboxes } from "./inboxes.policy";
 import {
   findInboxRow,
   findInboxRowByAddress,
-  findInboxRowById,
   type ImapState,
   type ImapStored,
   type InboxRow,
@@ -246,11 +245,6 @@ export async function deleteInbox(ctx: AppContext, principal: Principal, id: num
 /** The active inbox receiving mail at an address (any account), for the SMTP receiver. */
 export function inboxByAddress(db: Executor, address: string): Promise<InboxRow | undefined> {
   return findInboxRowByAddress(db, address);
-}
-
-/** An active inbox by id (ids are unique across accounts). */
-export function inboxById(db: Executor, id: number): Promise<InboxRow | undefined> {
-  return findInboxRowById(db, id);
 }
 
 /** One active inbox of an account, for services (no policy: callers have checked access). */
