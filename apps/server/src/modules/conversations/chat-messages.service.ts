@@ -19,13 +19,9 @@ import {
   setReplyAddress,
   visibleMessagesAfter,
 } from "./chat-messages.repo";
+import { takeConversationNumber } from "./conversation-numbers";
 import { presentMessage, presentSummary } from "./conversations.presenter";
-import {
-  type ConversationChanges,
-  findConversation,
-  nextConversationNumber,
-  updateConversationRow,
-} from "./conversations.repo";
+import { type ConversationChanges, findConversation, updateConversationRow } from "./conversations.repo";
 import { previewOf } from "./conversations.rules";
 import { findMessage, insertMessage } from "./messages.repo";
 
@@ -38,7 +34,7 @@ export async function startChatConversation(
   actor: Actor,
   input: { contactId: number; subject: string; language: Language | null },
 ): Promise<number> {
-  const number = await nextConversationNumber(ctx.db, actor.accountId);
+  const number = await takeConversationNumber(ctx.db, actor.accountId);
   const { id, outgoing } = await ctx.db.transaction().execute(async (tx) => {
     const at = ctx.clock.now();
     const values = {

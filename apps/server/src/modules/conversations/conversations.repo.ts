@@ -88,17 +88,22 @@ function selectConversations(db: Executor, accountId: number) {
 }
 
 /**
- * Takes the account's next conversation number in a statement of its own; call
- * it outside any transaction. Its commit does not wait for the disk
- * (synchronous_commit off for this statement only): the write-ahead log is
- * flushed in order, so the later, synchronous commit of the conversation that
- * uses the number makes the counter durable too. A crash before that commit
- * can hand the number out again, to a conversation that then gets it first.
- * Without this, every creation in an account would queue for one disk flush.
+ * Takes the account's next `count` conversation numbers in a statement of its
+ * own and returns the last; call it outside any transaction. Its commit does
+ * not wait for the disk (synchronous_commit off for this statement only): the
+ * write-ahead log is flushed in order, so the later, synchronous commit of a
+ * conversation that uses a number makes the counter durable too. A crash
+ * before that commit can hand the numbers out again, to conversations that
+ * then get them first. Without this, every creation in an account would queue
+ * for one disk flush.
  */
-export async function nextConversationNumber(db: Executor, accountId: number): Promise<number> {
+export async function reserveConversationNumbers(
+  db: Executor,
+  accountId: number,
+  count: number,
+): Promise<number> {
   const { rows } = await sql<{ conversation_seq: number }>`${sql.raw(PREPARED)}
-    update accounts set conversation_seq = conversation_seq + 1
+    update accounts set conversation_seq = conversation_seq + ${count}::int8
      where id = ${accountId} and set_config('synchronous_commit', 'off', true) is not null
     returning conversation_seq`.execute(db);
   const row = rows[0];
@@ -106,39 +111,9 @@ export async function nextConversationNumber(db: Executor, accountId: number): P
   return row.conversation_seq;
 }
 
-/**
- * The first statement of a new conversation, for the common case: takes the
- * number (as nextConversationNumber does, without waiting for the disk), and
- * reads in the same round trip whether the account assigns automatically and
- * the contact that owns the customer's email (first) or phone, with its
- * identifiers. Call it outside any transaction.
- */
-export async function numberAndContact(
-  db: Executor,
-  accountId: number,
-  email: string | null,
-  phone: string | null,
-): Promise<{
-  number: number;
-  autoAssign: boolean;
-  contact: ContactJson | null;
-}> {
-  const { rows } = await sql<{
-    number: number;
-    auto_assign: boolean | null;
-    contact: Awaited<ReturnType<typeof numberAndContact>>["contact"];
-  }>`${sql.raw(PREPARED)}with n as (
-      update accounts set conversation_seq = conversation_seq + 1
-       where id = ${accountId} and set_config('synchronous_commit', 'off', true) is not null
-      returning conversation_seq
-    )
-    select n.conversation_seq as number,
-           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign,
-           ${contactJsonByIdentifier(accountId, email, phone)} as contact
-      from n`.execute(db);
-  const row = rows[0];
-  if (!row) throw new Error("account not found");
-  return { number: row.number, autoAssign: row.auto_assign ?? false, contact: row.contact };
+/** The account's next conversation number, in a statement of its own (see reserveConversationNumbers). */
+export function nextConversationNumber(db: Executor, accountId: number): Promise<number> {
+  return reserveConversationNumbers(db, accountId, 1);
 }
 
 /** A new conversation's row and its first message, as insertConversationWithMessage stores them. */
@@ -149,7 +124,8 @@ export interface NewConversation {
   type: string | null;
   channel: string;
   language: string | null;
-  contactId: number;
+  /** The customer: a contact of the account, or its email or phone to find it by in the same statement. */
+  contact: { id: number } | { email: string | null; phone: string | null };
   tags: string[];
   preview: string;
   search: { text: string; terms: string };
@@ -158,47 +134,67 @@ export interface NewConversation {
     kind: string;
     body: string;
     authorUserId: number | null;
-    authorContactId: number | null;
     search: { text: string; terms: string };
   };
   /** Who did it, for the two event rows. */
   actor: { userId: number | null; tokenId: number | null };
-  /** The `after` of the conversation.created event. */
-  createdAfter: unknown;
+  /** The `after` of the conversation.created event, without the contact's id. */
+  createdAfter: Record<string, unknown>;
 }
 
+/** What insertConversationWithMessage did: nothing when no contact has the email or phone. */
+export type StoredConversation = {
+  autoAssign: boolean;
+  /** The contact found by email or phone (null when it was given by id, or not found). */
+  contact: ContactJson | null;
+} & ({ row: Omit<ConversationRow, "contact_name">; messageId: number } | { row: null; messageId: null });
+
 /**
- * Stores a conversation, its first message and their two events in ONE
- * statement (data-modifying CTEs), so creating a conversation costs one round
- * trip and is atomic without an explicit transaction. The first message is
- * number 1 of the conversation's sequence.
+ * Stores a conversation, its first message (from its contact) and their two
+ * events in ONE statement (data-modifying CTEs), so creating a conversation
+ * costs one round trip and is atomic without an explicit transaction. The
+ * first message is number 1 of the conversation's sequence. A contact given
+ * by email or phone is looked up by the same statement, which stores nothing
+ * when there is none; it also reads whether the account assigns automatically.
  */
 export async function insertConversationWithMessage(
   db: Executor,
   accountId: number,
   values: NewConversation,
-): Promise<{ row: Omit<ConversationRow, "contact_name">; messageId: number }> {
+): Promise<StoredConversation> {
   const m = values.message;
+  const who = values.contact;
+  const contact =
+    "id" in who
+      ? sql`json_build_object('id', ${who.id}::int8)`
+      : contactJsonByIdentifier(accountId, who.email, who.phone);
   // Raw SQL rather than the query builder: this runs once per new
   // conversation, and building the statement cost more than sending it.
   const { rows } = await sql<
-    Omit<ConversationRow, "contact_name"> & { message_id: number }
+    Omit<ConversationRow, "contact_name"> & {
+      message_id: number | null;
+      contact: ContactJson | null;
+      auto_assign: boolean | null;
+    }
   >`${sql.raw(PREPARED)}
-    with c as (
+    with ct as (select ${contact} as contact),
+    c as (
       insert into conversations (account_id, number, subject, status, priority, type, channel, language,
                                  contact_id, assignee_id, team_id, tags, preview, message_count, last_seq,
                                  last_message_at, solved_at, search_text, search_tsv, created_at, updated_at)
-      values (${accountId}, ${values.number}, ${values.subject}, 'new', ${values.priority}, ${values.type},
-              ${values.channel}, ${values.language}, ${values.contactId}, null, null, ${values.tags}::text[],
-              ${values.preview}, 1, 1, ${values.at}, null, ${values.search.text},
-              to_tsvector('simple', ${values.search.terms}::text), ${values.at}, ${values.at})
+      select ${accountId}::int8, ${values.number}::int8, ${values.subject}::text, 'new', ${values.priority}::text,
+             ${values.type}::text, ${values.channel}::text, ${values.language}::text, (ct.contact->>'id')::int8,
+             null, null, ${values.tags}::text[], ${values.preview}::text, 1, 1, ${values.at}::timestamptz, null,
+             ${values.search.text}::text, to_tsvector('simple', ${values.search.terms}::text),
+             ${values.at}::timestamptz, ${values.at}::timestamptz
+        from ct where ct.contact is not null
       returning *
     ),
     m as (
       insert into messages (account_id, conversation_id, kind, body, author_user_id, author_contact_id,
                             mentions, search_text, search_tsv, created_at, seq)
       select ${accountId}::int8, c.id, ${m.kind}::text, ${m.body}::text, ${m.authorUserId}::int8,
-             ${m.authorContactId}::int8, '{}'::int8[], ${m.search.text}::text,
+             c.contact_id, '{}'::int8[], ${m.search.text}::text,
              to_tsvector('simple', ${m.search.terms}::text), ${values.at}::timestamptz, 1
         from c
       returning id
@@ -206,7 +202,9 @@ export async function insertConversationWithMessage(
     e as (
       insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, after, created_at)
       select ${accountId}::int8, ${values.actor.userId}::int8, ${values.actor.tokenId}::int8, 'conversation.created',
-             'conversation', c.id, ${JSON.stringify(values.createdAfter)}::jsonb, ${values.at}::timestamptz
+             'conversation', c.id,
+             ${JSON.stringify(values.createdAfter)}::jsonb || jsonb_build_object('contactId', c.contact_id),
+             ${values.at}::timestamptz
         from c
       union all
       select ${accountId}::int8, ${values.actor.userId}::int8, ${values.actor.tokenId}::int8, 'message.created',
@@ -214,12 +212,16 @@ export async function insertConversationWithMessage(
              ${values.at}::timestamptz
         from c, m
     )
-    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id
-      from c, m`.execute(db);
+    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id,
+           ct.contact,
+           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign
+      from ct left join (c cross join m) on true`.execute(db);
   const row = rows[0];
   if (!row) throw new Error("the conversation was not stored");
-  const { message_id, ...conversation } = row;
-  return { row: conversation, messageId: message_id };
+  const { message_id, contact: found, auto_assign, ...conversation } = row;
+  const autoAssign = auto_assign ?? false;
+  if (message_id === null) return { row: null, messageId: null, contact: null, autoAssign };
+  return { row: conversation, messageId: message_id, contact: "id" in who ? null : found, autoAssign };
 }
 
 /** One conversation of the account; `forUpdate` locks it for the rest of the transaction. */

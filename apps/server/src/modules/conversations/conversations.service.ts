@@ -2,7 +2,6 @@ import {
   type AuditEvent,
   type Channel,
   CONVERSATION_STATUSES,
-  type Contact,
   type ConversationCounts,
   type ConversationDetail,
   type ConversationStatus,
@@ -27,6 +26,7 @@ import {
 } from "../contacts/contacts.service";
 import { liveMessage, liveSummary } from "../realtime/live-shape";
 import { routeNewConversation } from "../routing/routing.service";
+import { takeConversationNumber as takeNumber } from "./conversation-numbers";
 import { presentDetail, presentEvent, presentMessage, presentSummary } from "./conversations.presenter";
 import {
   type ConversationFilters,
@@ -35,8 +35,7 @@ import {
   findConversation,
   insertConversationWithMessage,
   listConversationRows,
-  nextConversationNumber,
-  numberAndContact,
+  type NewConversation,
   subjectEvents,
 } from "./conversations.repo";
 import {
@@ -90,59 +89,52 @@ export async function createConversation(
   const tags = normalizeTags(input.tags ?? []);
   const language = input.language ?? detectLanguage(subject, body);
   if (!subject || !body) throw new AppError("validation_failed", { detail: "validation.blank" });
-  // The number is taken in its own short statement, not inside the creating
-  // transaction: holding the account row's lock until that commits would let
-  // only one conversation per account be created at a time. A creation that
-  // then fails leaves a gap in the numbers, as a database sequence would.
-  // The same statement finds a returning customer and reads whether the
-  // account assigns automatically, so a returning customer's conversation
-  // costs two statements in all and no explicit transaction.
-  const identity = contactIdentity(input.contact);
-  const first = await numberAndContact(ctx.db, actor.accountId, identity.email, identity.phone);
-  const number = first.number;
+  // The number is taken apart from the creating statement (usually from a
+  // block this process reserved): holding the account row's lock until the
+  // conversation commits would let only one conversation per account be
+  // created at a time. A creation that then fails leaves a gap in the
+  // numbers, as a database sequence would. A returning customer is found by
+  // the creating statement itself, so their conversation is one statement.
+  const number = await takeNumber(ctx.db, actor.accountId);
   const at = ctx.clock.now();
-  const store = async (db: Executor, contact: Contact) => {
-    const values = {
-      number,
-      subject,
-      priority: input.priority ?? "normal",
-      type: input.type ?? null,
-      channel: input.channel ?? "api",
-      language,
-      contactId: contact.id,
-      tags,
-    };
-    const { row, messageId } = await insertConversationWithMessage(db, actor.accountId, {
+  const values = {
+    number,
+    subject,
+    priority: input.priority ?? "normal",
+    type: input.type ?? null,
+    channel: input.channel ?? "api",
+    language,
+    tags,
+  };
+  const store = (db: Executor, contact: NewConversation["contact"]) =>
+    insertConversationWithMessage(db, actor.accountId, {
       ...values,
+      contact,
       preview: previewOf(body),
       search: conversationSearch(subject),
       at,
-      message: {
-        kind: "inbound",
-        body,
-        authorUserId: null,
-        authorContactId: contact.id,
-        search: searchDocument(body),
-      },
+      message: { kind: "inbound", body, authorUserId: null, search: searchDocument(body) },
       actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
       createdAfter: { ...values, status: "new" },
     });
-    return { detail: presentDetail({ ...row, contact_name: contact.name }, contact), messageId, contact };
-  };
-  // A new customer is created in the same transaction as the conversation.
-  const known = first.contact ? presentContactJson(first.contact) : undefined;
-  const { detail, messageId, contact } = known
-    ? await store(ctx.db, known)
-    : await ctx.db.transaction().execute(async (tx) => {
-        const { contact } = await findOrCreateContact(
-          tx,
-          actor,
-          at,
-          { ...input.contact, language },
-          { lookedUp: true },
-        );
-        return store(tx, contact);
-      });
+  let stored = await store(ctx.db, contactIdentity(input.contact));
+  let contact = stored.contact ? presentContactJson(stored.contact) : null;
+  if (stored.row === null) {
+    // A new customer is created in the same transaction as the conversation.
+    ({ stored, contact } = await ctx.db.transaction().execute(async (tx) => {
+      const { contact } = await findOrCreateContact(
+        tx,
+        actor,
+        at,
+        { ...input.contact, language },
+        { lookedUp: true },
+      );
+      return { stored: await store(tx, { id: contact.id }), contact };
+    }));
+  }
+  if (stored.row === null || !contact) throw new AppError("internal");
+  const detail = presentDetail({ ...stored.row, contact_name: contact.name }, contact);
+  const messageId = stored.messageId;
   // Committed either way (one statement, or the transaction above): announce it.
   // The first message as the messages route reads it back, without reading it back.
   const message = presentMessage({
@@ -165,7 +157,7 @@ export async function createConversation(
   ]);
   // Automatic assignment runs once the conversation is committed, in its own
   // transaction, so a routing failure never loses the customer's message.
-  return (await routeNewConversation(ctx, actor.accountId, detail.id, first.autoAssign)) ?? detail;
+  return (await routeNewConversation(ctx, actor.accountId, detail.id, stored.autoAssign)) ?? detail;
 }
 
 /** A conversation row locked for update in the caller's transaction (automatic assignment); null when absent. */
@@ -175,11 +167,11 @@ export async function lockConversationRow(tx: Executor, accountId: number, id: n
 
 /**
  * The account's next conversation number, for a channel that opens
- * conversations itself. Call it outside any transaction: its commit does not
- * wait for the disk (see nextConversationNumber).
+ * conversations itself. Call it outside any transaction (see
+ * conversation-numbers.ts).
  */
 export function takeConversationNumber(ctx: AppContext, accountId: number): Promise<number> {
-  return nextConversationNumber(ctx.db, accountId);
+  return takeNumber(ctx.db, accountId);
 }
 
 /** Query of the inbox list. */

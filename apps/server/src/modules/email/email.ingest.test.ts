@@ -34,7 +34,12 @@ describe(`inbound email (${testDatabase})`, () => {
     const other = await createAccount(t.ctx);
     const hello = () => rawMail({ From: "a@example.test", Subject: "x" }, "hello");
     expect(
-      await ingestRawEmail(t.ctx, { accountId: other.accountId, inboxId: inbox.id, raw: hello(), source: "imap" }),
+      await ingestRawEmail(t.ctx, {
+        accountId: other.accountId,
+        inboxId: inbox.id,
+        raw: hello(),
+        source: "imap",
+      }),
     ).toEqual({ status: "rejected", reason: "unknown_recipient" });
     const gone = await createEmailInbox(t, owner);
     const removed = await call(t.app, {
