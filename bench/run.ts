@@ -119,7 +119,12 @@ async function startKhidma(port: number): Promise<{ child: Child; note: string |
   const health = `http://127.0.0.1:${port}/api/health`;
   // BENCH_NODE_FLAGS (e.g. "--cpu-prof") go to the server's node, for profiling under load.
   const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const real = startChild(process.execPath, [...flags, path.join(root, "apps/server/dist/main.js")], env, root);
+  const real = startChild(
+    process.execPath,
+    [...flags, path.join(root, "apps/server/dist/main.js")],
+    env,
+    root,
+  );
   try {
     // Generous: a new migration may build indexes over a million rows at start.
     await waitForHttp(real, health, 300_000);
