@@ -243,3 +243,46 @@ export function contactJsonByIdentifier(
                          or (ci.kind = 'phone' and ci.value = ${phone}::text))
                      order by ci.kind = 'email' desc limit 1))`;
 }
+
+/** A new contact to store inside another statement (see newContactCtes). */
+export interface NewContactValues {
+  name: string;
+  language: string | null;
+  email: string | null;
+  phone: string | null;
+  search: { text: string; terms: string };
+  at: Date;
+}
+
+/**
+ * Data-modifying CTEs for a statement that creates a customer on the way:
+ * `nc` inserts the contact and `ni` its email and phone; `json` reads them
+ * back as ContactJson. An email or phone another contact already holds makes
+ * the whole statement fail with a unique violation, so nothing is half-stored
+ * and the caller can take the slower path that finds the other contact.
+ */
+export function newContactCtes(accountId: number, v: NewContactValues) {
+  return {
+    ctes: sql`nc as (
+      insert into contacts (account_id, name, language, company, attributes, search_text, search_tsv,
+                            created_at, updated_at)
+      values (${accountId}::int8, ${v.name}::text, ${v.language}::text, null, '{}'::jsonb, ${v.search.text}::text,
+              to_tsvector('simple', ${v.search.terms}::text), ${v.at}::timestamptz, ${v.at}::timestamptz)
+      returning id, name, language, company, attributes, created_at, updated_at
+    ),
+    ni as (
+      insert into contact_identifiers (account_id, contact_id, kind, value, position)
+      select ${accountId}::int8, nc.id, x.kind, x.value, 0
+        from nc, (values ('email', ${v.email}::text), ('phone', ${v.phone}::text)) as x(kind, value)
+       where x.value is not null
+      returning contact_id, kind, value, position
+    )`,
+    json: sql<ContactJson>`(select json_build_object(
+             'id', nc.id, 'name', nc.name, 'language', nc.language, 'company', nc.company,
+             'attributes', nc.attributes, 'created_at', nc.created_at, 'updated_at', nc.updated_at,
+             'identifiers', (select coalesce(json_agg(json_build_object(
+                 'contact_id', ni.contact_id, 'kind', ni.kind, 'value', ni.value, 'position', ni.position,
+                 'bounced_at', null, 'bounce_reason', null) order by ni.kind), '[]') from ni))
+        from nc)`,
+  };
+}

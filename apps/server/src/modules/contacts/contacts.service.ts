@@ -17,6 +17,7 @@ import {
   insertContact,
   insertIdentifiers,
   listContactRows,
+  type NewContactValues,
   updateContactRow,
 } from "./contacts.repo";
 
@@ -179,6 +180,26 @@ export function contactIdentity(input: { email?: string | undefined; phone?: str
     throw new AppError("validation_failed", { detail: "validation.contact_identity" });
   }
   return { email, phone };
+}
+
+/**
+ * A new customer as another module's statement stores it (see
+ * newContactCtes), with the `after` of its contact.created event: the same
+ * row, identifiers and event as findOrCreateContact makes.
+ */
+export function newContact(
+  input: { name: string },
+  identity: { email: string | null; phone: string | null },
+  language: Language | null,
+  at: Date,
+): { create: NewContactValues; createdAfter: Record<string, unknown> } {
+  const name = input.name.trim();
+  const emails = identity.email ? [identity.email] : [];
+  const phones = identity.phone ? [identity.phone] : [];
+  return {
+    create: { name, language, ...identity, search: searchOf(name, emails, phones, null), at },
+    createdAfter: { name, emails, phones, language },
+  };
 }
 
 /** A contact another module read as JSON in a combined statement (timestamps as text). */

@@ -1,6 +1,11 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
-import { type ContactJson, contactJsonByIdentifier } from "../contacts/contacts.repo";
+import {
+  type ContactJson,
+  contactJsonByIdentifier,
+  type NewContactValues,
+  newContactCtes,
+} from "../contacts/contacts.repo";
 
 /** A conversation row with its contact's name. */
 export interface ConversationRow {
@@ -124,8 +129,15 @@ export interface NewConversation {
   type: string | null;
   channel: string;
   language: string | null;
-  /** The customer: a contact of the account, or its email or phone to find it by in the same statement. */
-  contact: { id: number } | { email: string | null; phone: string | null };
+  /**
+   * The customer: a contact of the account, its email or phone to find it by
+   * in the same statement, or a new contact to create in it (with the `after`
+   * of its contact.created event).
+   */
+  contact:
+    | { id: number }
+    | { email: string | null; phone: string | null }
+    | { create: NewContactValues; createdAfter: Record<string, unknown> };
   tags: string[];
   preview: string;
   search: { text: string; terms: string };
@@ -145,7 +157,7 @@ export interface NewConversation {
 /** What insertConversationWithMessage did: nothing when no contact has the email or phone. */
 export type StoredConversation = {
   autoAssign: boolean;
-  /** The contact found by email or phone (null when it was given by id, or not found). */
+  /** The contact found by email or phone, or created (null when it was given by id, or not found). */
   contact: ContactJson | null;
 } & ({ row: Omit<ConversationRow, "contact_name">; messageId: number } | { row: null; messageId: null });
 
@@ -164,10 +176,21 @@ export async function insertConversationWithMessage(
 ): Promise<StoredConversation> {
   const m = values.message;
   const who = values.contact;
-  const contact =
-    "id" in who
-      ? sql`json_build_object('id', ${who.id}::int8)`
-      : contactJsonByIdentifier(accountId, who.email, who.phone);
+  const actor = values.actor;
+  let created: ReturnType<typeof newContactCtes> | null = null;
+  let contact: RawBuilder<unknown>;
+  // A created contact's event comes first, so the audit log reads in order.
+  let contactEvent = sql``;
+  if ("id" in who) contact = sql`json_build_object('id', ${who.id}::int8)`;
+  else if ("create" in who) {
+    created = newContactCtes(accountId, who.create);
+    contact = created.json;
+    contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
+             'contact', nc.id, ${JSON.stringify(who.createdAfter)}::jsonb, ${values.at}::timestamptz
+        from nc
+      union all
+      `;
+  } else contact = contactJsonByIdentifier(accountId, who.email, who.phone);
   // Raw SQL rather than the query builder: this runs once per new
   // conversation, and building the statement cost more than sending it.
   const { rows } = await sql<
@@ -177,7 +200,8 @@ export async function insertConversationWithMessage(
       auto_assign: boolean | null;
     }
   >`${sql.raw(PREPARED)}
-    with ct as (select ${contact} as contact),
+    with ${created ? sql`${created.ctes},` : sql``}
+    ct as (select ${contact} as contact),
     c as (
       insert into conversations (account_id, number, subject, status, priority, type, channel, language,
                                  contact_id, assignee_id, team_id, tags, preview, message_count, last_seq,
@@ -201,13 +225,13 @@ export async function insertConversationWithMessage(
     ),
     e as (
       insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, after, created_at)
-      select ${accountId}::int8, ${values.actor.userId}::int8, ${values.actor.tokenId}::int8, 'conversation.created',
+      ${contactEvent}select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'conversation.created',
              'conversation', c.id,
              ${JSON.stringify(values.createdAfter)}::jsonb || jsonb_build_object('contactId', c.contact_id),
              ${values.at}::timestamptz
         from c
       union all
-      select ${accountId}::int8, ${values.actor.userId}::int8, ${values.actor.tokenId}::int8, 'message.created',
+      select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'message.created',
              'message', m.id, jsonb_build_object('conversationId', c.id, 'kind', ${m.kind}::text),
              ${values.at}::timestamptz
         from c, m

@@ -22,6 +22,7 @@ import {
   contactIdentity,
   findOrCreateContact,
   getContact,
+  newContact,
   presentContactJson,
 } from "../contacts/contacts.service";
 import { liveMessage, liveSummary } from "../realtime/live-shape";
@@ -74,10 +75,13 @@ export async function getConversation(
   return presentDetail(row, await getContact(db, accountId, row.contact_id));
 }
 
+const UNIQUE_VIOLATION = "23505";
+
 /**
  * Opens a conversation from a customer's first message: finds the contact by
  * email or phone or creates it, numbers the conversation per account and
- * stores the inbound message, in one transaction.
+ * stores the inbound message, atomically: one statement for a returning
+ * customer, two for a new one.
  */
 export async function createConversation(
   ctx: AppContext,
@@ -117,18 +121,23 @@ export async function createConversation(
       actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
       createdAfter: { ...values, status: "new" },
     });
-  let stored = await store(ctx.db, contactIdentity(input.contact));
+  const identity = contactIdentity(input.contact);
+  let stored = await store(ctx.db, identity);
+  if (stored.row === null) {
+    // A new customer: the contact, its identifiers and its event are stored
+    // by the conversation's own statement. When another request has just
+    // stored the same email or phone, the statement stores nothing and the
+    // transaction below finds that contact.
+    try {
+      stored = await store(ctx.db, newContact(input.contact, identity, language, at));
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+    }
+  }
   let contact = stored.contact ? presentContactJson(stored.contact) : null;
   if (stored.row === null) {
-    // A new customer is created in the same transaction as the conversation.
     ({ stored, contact } = await ctx.db.transaction().execute(async (tx) => {
-      const { contact } = await findOrCreateContact(
-        tx,
-        actor,
-        at,
-        { ...input.contact, language },
-        { lookedUp: true },
-      );
+      const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
       return { stored: await store(tx, { id: contact.id }), contact };
     }));
   }

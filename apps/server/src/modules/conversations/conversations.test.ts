@@ -312,6 +312,17 @@ describe(`conversations (${testDatabase})`, () => {
         "conversation.created",
         "message.created",
       ]);
+      const contactCreated = await t.ctx.db
+        .selectFrom("events")
+        .select(["subject_id", "after"])
+        .where("account_id", "=", a.accountId)
+        .where("type", "=", "contact.created")
+        .orderBy("id")
+        .executeTakeFirstOrThrow();
+      expect(contactCreated).toEqual({
+        subject_id: first.contactDetail.id,
+        after: { name: "Lina", emails: [email.toLowerCase()], phones: ["+962790001111"], language: "en" },
+      });
     });
 
     it("reuses the contact that owns the email or the phone", async () => {
@@ -363,6 +374,13 @@ describe(`conversations (${testDatabase})`, () => {
         .where("account_id", "=", a.accountId)
         .execute();
       expect(contacts).toHaveLength(1);
+      const created = await t.ctx.db
+        .selectFrom("events")
+        .select("subject_id")
+        .where("account_id", "=", a.accountId)
+        .where("type", "=", "contact.created")
+        .execute();
+      expect(created).toEqual([{ subject_id: contacts[0]?.id }]);
     });
 
     it("detects Arabic unless a language is given", async () => {
