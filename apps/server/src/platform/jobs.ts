@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { sql } from "kysely";
 import type { AppContext } from "../app";
 import type { Executor, Tx } from "./db";
+import { transact } from "./realtime-publish";
 
 /** A claimed job as its handler sees it. */
 export interface JobRun<P> {
@@ -207,7 +208,8 @@ export async function runClaimedJob(
     return "retry";
   }
   const reason = failure.reason;
-  await ctx.db.transaction().execute(async (tx) => {
+  // transact: what onDead changes may be announced live once it commits.
+  await transact(ctx, async (tx) => {
     const res = await mine(tx)
       .set({ state: "dead", finished_at: now, updated_at: now, locked_by: null, last_error: reason })
       .executeTakeFirst();

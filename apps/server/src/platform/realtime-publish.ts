@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message } from "@khidma/contracts";
+import type { ConversationSummary, DeliveryState, Message } from "@khidma/contracts";
 import type { Db, Executor, Tx } from "./db";
 import { accountRoom, conversationRoom, type RealtimeHub, type RealtimeMessage, userRoom } from "./realtime";
 
@@ -86,4 +86,24 @@ export function conversationChanged(
 /** Something for one user only (a notification, a presence change of their own). */
 export function toUser(accountId: number, userId: number, type: string, data: unknown): Outgoing {
   return { rooms: [userRoom(accountId, userId)], message: { type, accountId, data } };
+}
+
+/** An outgoing email's delivery as a live update carries it. */
+export interface DeliveryChange {
+  messageId: number;
+  deliveryState: DeliveryState | null;
+  deliveryError: string | null;
+  deliveredAt: string | null;
+}
+
+/** An outgoing email was sent, failed, or was queued again: to the agents viewing its conversation. */
+export function messageDeliveryChanged(
+  accountId: number,
+  conversationId: number,
+  change: DeliveryChange,
+): Outgoing {
+  return {
+    rooms: [conversationRoom(accountId, conversationId)],
+    message: { type: "message.delivery", accountId, data: { conversationId, ...change } },
+  };
 }

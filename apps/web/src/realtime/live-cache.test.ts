@@ -20,6 +20,36 @@ describe("live updates into the query cache", () => {
     expect(client.getQueryData(queryKeys.messages(5))).toBeUndefined();
   });
 
+  it("shows an email's new delivery state on its message", () => {
+    const client = new QueryClient();
+    const queued = { ...message(1), deliveryState: "queued", deliveryError: null } as Message;
+    client.setQueryData(queryKeys.messages(4), [queued, message(2)]);
+    applyFrame(client, {
+      type: "message.delivery",
+      data: {
+        conversationId: 4,
+        messageId: 1,
+        deliveryState: "failed",
+        deliveryError: "550 Mailbox unavailable",
+        deliveredAt: null,
+      },
+    });
+    const [first, second] = client.getQueryData<Message[]>(queryKeys.messages(4)) ?? [];
+    expect(first).toMatchObject({ id: 1, deliveryState: "failed", deliveryError: "550 Mailbox unavailable" });
+    expect(second).toEqual(message(2));
+    applyFrame(client, {
+      type: "message.delivery",
+      data: {
+        conversationId: 9,
+        messageId: 1,
+        deliveryState: "sent",
+        deliveryError: null,
+        deliveredAt: null,
+      },
+    });
+    expect(client.getQueryData(queryKeys.messages(9))).toBeUndefined();
+  });
+
   it("merges a changed conversation into its open page and marks the lists stale", () => {
     const client = new QueryClient();
     const detail = { id: 4, status: "new", contactDetail: { id: 1 } } as unknown as ConversationDetail;

@@ -5,7 +5,8 @@ import type { LiveFrame } from "./live-socket";
 
 /**
  * Puts a live update into the query cache: a new message is appended to its
- * conversation's timeline (once), a changed conversation is merged into its
+ * conversation's timeline (once), an email's delivery state replaces the one
+ * its message showed, a changed conversation is merged into its
  * open page, and the lists, counts and timeline events that a change can
  * move are refetched, since their filters live on the server.
  */
@@ -17,6 +18,16 @@ export function applyFrame(queryClient: QueryClient, frame: LiveFrame): void {
         if (!old || old.some((m) => m.id === message.id)) return old;
         return [...old, message];
       });
+      return;
+    }
+    case "message.delivery": {
+      const { conversationId, messageId, deliveryState, deliveryError, deliveredAt } = frame.data as {
+        conversationId: number;
+        messageId: number;
+      } & Pick<Message, "deliveryState" | "deliveryError" | "deliveredAt">;
+      queryClient.setQueryData<Message[]>(queryKeys.messages(conversationId), (old) =>
+        old?.map((m) => (m.id === messageId ? { ...m, deliveryState, deliveryError, deliveredAt } : m)),
+      );
       return;
     }
     case "conversation.created":

@@ -145,7 +145,16 @@ export async function contactEmails(
     .execute();
 }
 
-/** Sets the delivery columns of a message. */
+/** A message's delivery columns after a change, with its conversation (to announce it). */
+export interface DeliveryRow {
+  id: number;
+  conversation_id: number;
+  delivery_state: string | null;
+  delivery_error: string | null;
+  delivered_at: Date | null;
+}
+
+/** Sets the delivery columns of a message; returns them as stored (undefined when the message is gone). */
 export async function setDelivery(
   db: Executor,
   accountId: number,
@@ -158,11 +167,12 @@ export async function setDelivery(
     email_in_reply_to?: string | null;
     email_references?: string[];
   },
-): Promise<void> {
-  await db
+): Promise<DeliveryRow | undefined> {
+  return db
     .updateTable("messages")
     .set(values)
     .where("account_id", "=", accountId)
     .where("id", "=", messageId)
-    .execute();
+    .returning(["id", "conversation_id", "delivery_state", "delivery_error", "delivered_at"])
+    .executeTakeFirst();
 }

@@ -1,3 +1,4 @@
+import type { DeliveryState } from "@khidma/contracts";
 import type Nodemailer from "nodemailer";
 import type { AppContext } from "../../app";
 import { decryptSecret } from "../../platform/crypto";
@@ -5,8 +6,21 @@ import type { Executor } from "../../platform/db";
 import { recordEvent } from "../../platform/events";
 import { type JobRun, PermanentJobError } from "../../platform/jobs";
 import { lazyPackage } from "../../platform/lazy";
+import {
+  afterCommit,
+  messageDeliveryChanged,
+  type Outgoing,
+  publishAfterCommit,
+} from "../../platform/realtime-publish";
 import { composeReply } from "./outbound.compose";
-import { contactEmails, findOutbound, type SmtpSettings, setDelivery, threadBefore } from "./outbound.repo";
+import {
+  contactEmails,
+  type DeliveryRow,
+  findOutbound,
+  type SmtpSettings,
+  setDelivery,
+  threadBefore,
+} from "./outbound.repo";
 
 const nodemailer = lazyPackage<typeof Nodemailer>("nodemailer");
 
@@ -20,6 +34,16 @@ export const DELIVERY_REASONS = {
   noRecipient: "no_recipient",
   inboxDisabled: "inbox_disabled",
 } as const;
+
+/** The live update of a message's delivery columns as stored (see messageDeliveryChanged). */
+export function deliveryChange(accountId: number, row: DeliveryRow): Outgoing {
+  return messageDeliveryChanged(accountId, row.conversation_id, {
+    messageId: row.id,
+    deliveryState: row.delivery_state as DeliveryState | null,
+    deliveryError: row.delivery_error,
+    deliveredAt: row.delivered_at ? row.delivered_at.toISOString() : null,
+  });
+}
 
 function smtpOf(value: unknown): SmtpSettings | null {
   if (!value || typeof value !== "object") return null;
@@ -106,14 +130,16 @@ export async function deliverEmail(ctx: AppContext, job: JobRun<{ messageId: num
     });
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-    await setDelivery(ctx.db, accountId, row.id, { delivery_error: reason });
+    // Still queued, now with the reason it has not gone yet.
+    const stored = await setDelivery(ctx.db, accountId, row.id, { delivery_error: reason });
+    if (stored) publishAfterCommit(ctx, [deliveryChange(accountId, stored)]);
     throw err;
   } finally {
     transport.close();
   }
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
-    await setDelivery(tx, accountId, row.id, {
+  const sent = await ctx.db.transaction().execute(async (tx) => {
+    const stored = await setDelivery(tx, accountId, row.id, {
       delivery_state: "sent",
       delivered_at: now,
       delivery_error: null,
@@ -122,7 +148,9 @@ export async function deliverEmail(ctx: AppContext, job: JobRun<{ messageId: num
       email_references: composed.references,
     });
     await recordDelivery(tx, accountId, row.id, { state: "sent", to: to.value }, now);
+    return stored;
   });
+  if (sent) publishAfterCommit(ctx, [deliveryChange(accountId, sent)]);
 }
 
 /** Marks a message failed after its last attempt (the send job's onDead). */
@@ -133,8 +161,13 @@ export async function markDeliveryFailed(
   reason: string,
   at: Date,
 ): Promise<void> {
-  await setDelivery(tx, accountId, messageId, { delivery_state: "failed", delivery_error: reason });
+  const stored = await setDelivery(tx, accountId, messageId, {
+    delivery_state: "failed",
+    delivery_error: reason,
+  });
   await recordDelivery(tx, accountId, messageId, { state: "failed", reason }, at);
+  // Announced once the job's transaction commits (the job runner opens it with transact).
+  if (stored) afterCommit(tx, deliveryChange(accountId, stored));
 }
 
 async function recordDelivery(

@@ -3,9 +3,11 @@ import type { Executor } from "../../platform/db";
 import { AppError } from "../../platform/errors";
 import { type Actor, recordEvent } from "../../platform/events";
 import { enqueueJob } from "../../platform/jobs";
+import { afterCommit, transact } from "../../platform/realtime-publish";
 import { sendEmailJob } from "./email.jobs";
 import { newMessageId } from "./outbound.compose";
 import { conversationInbox, emailInboxOfConversation, setDelivery } from "./outbound.repo";
+import { deliveryChange } from "./outbound.send";
 
 /**
  * When the conversation belongs to an email inbox, marks a new reply queued,
@@ -48,7 +50,7 @@ export async function retryDelivery(
   conversationId: number,
   messageId: number,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await transact(ctx, async (tx) => {
     const row = await tx
       .selectFrom("messages")
       .select(["id", "delivery_state", "delivery_error"])
@@ -60,7 +62,11 @@ export async function retryDelivery(
     if (!row) throw new AppError("not_found", { resource: "resource.message" });
     if (row.delivery_state !== "failed") throw new AppError("conflict", { detail: "conflict.not_failed" });
     const at = ctx.clock.now();
-    await setDelivery(tx, actor.accountId, messageId, { delivery_state: "queued", delivery_error: null });
+    const queued = await setDelivery(tx, actor.accountId, messageId, {
+      delivery_state: "queued",
+      delivery_error: null,
+    });
+    if (queued) afterCommit(tx, deliveryChange(actor.accountId, queued));
     await enqueueSend(tx, actor.accountId, messageId, at);
     await recordEvent(tx, actor, {
       type: "message.delivery",

@@ -346,6 +346,11 @@ describe(`outbound email (${testDatabase})`, () => {
       const inbox = await insertEmailInbox(t, a.accountId, { smtpPort: smtp.port });
       const c = await openEmailConversation(t, a, inbox.id);
       const reply = await postMessage(t, a, c.id, { body: "Your refund is on its way.", kind: "reply" });
+      // What agents viewing the conversation see live, as each change commits.
+      const live: { type: string; data: Record<string, unknown> }[] = [];
+      const stopListening = t.ctx.hub.subscribe(`conversation:${a.accountId}:${c.id}`, (m) => {
+        if (m.type === "message.delivery") live.push({ type: m.type, data: m.data as Record<string, unknown> });
+      });
       smtp.refuse = { code: 550, text: "Mailbox unavailable for this test" };
       try {
         const delays: number[] = [];
@@ -397,6 +402,26 @@ describe(`outbound email (${testDatabase})`, () => {
         .execute();
       expect(states.map((e) => (e.after as { state: string }).state)).toEqual(["failed", "queued", "sent"]);
       expect(states[1]?.actor_user_id).toBe(a.userId);
+
+      await new Promise((r) => setTimeout(r, 50));
+      stopListening();
+      // Six refusals, each announced with its reason while still queued; then failed after
+      // the last attempt, queued again by the retry, and sent.
+      expect(live.map((f) => f.data.deliveryState)).toEqual([
+        "queued",
+        "queued",
+        "queued",
+        "queued",
+        "queued",
+        "queued",
+        "failed",
+        "queued",
+        "sent",
+      ]);
+      for (const f of live) expect(f.data).toMatchObject({ conversationId: c.id, messageId: reply.body.id });
+      expect(live[0]?.data.deliveryError).toContain("Mailbox unavailable");
+      expect(live[6]?.data.deliveryError).toContain("550");
+      expect(live[8]?.data).toMatchObject({ deliveryError: null, deliveredAt: expect.any(String) });
     });
 
     it("fails at once with a clear reason when the inbox has no SMTP server", async () => {

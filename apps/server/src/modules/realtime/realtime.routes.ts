@@ -77,7 +77,8 @@ export async function registerRealtimeRoutes(api: FastifyInstance): Promise<void
         summary: "Agent live updates (WebSocket; session cookie)",
         description:
           "Frames are JSON {type,...}. Send ping, subscribe/unsubscribe {conversationId}, typing {conversationId, typing}, " +
-          "presence {status: online|away}. Receive hello, message.created, conversation.created, conversation.updated, " +
+          "presence {status: online|away}. Receive hello, message.created, " +
+          "message.delivery (an email sent, failed or queued again), conversation.created, conversation.updated, " +
           "conversation.viewers, presence.updated, notification.created, error. Closes 4401 when not signed in, " +
           "4403 for a foreign Origin.",
       },

@@ -6,10 +6,12 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { queryKeys } from "../../api/query-keys";
 import { notifySuccess } from "../../components/notify";
+import { useFallbackInterval } from "../../realtime/LiveProvider";
 import { emailApi } from "./email-api";
 
-// Delivery changes are made by the worker, not by a request of this page;
-// while an email waits, the messages are read again now and then.
+// Delivery changes are made by the worker, not by a request of this page:
+// they arrive live (message.delivery); while the live socket is down and an
+// email waits, the messages are read again now and then.
 const POLL_MS = 4000;
 
 // Reasons the server gives in its own words are codes; SMTP answers are shown as they came.
@@ -31,13 +33,14 @@ export function DeliveryState({ message }: { message: Message }) {
     },
   });
 
+  const poll = useFallbackInterval(POLL_MS);
   useEffect(() => {
-    if (state !== "queued") return;
+    if (state !== "queued" || poll === false) return;
     const timer = setInterval(() => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.messages(message.conversationId) });
-    }, POLL_MS);
+    }, poll);
     return () => clearInterval(timer);
-  }, [state, message.conversationId, queryClient]);
+  }, [state, poll, message.conversationId, queryClient]);
 
   if (!state) return null;
   const raw = message.deliveryError ?? "";
