@@ -55,7 +55,12 @@ async function main(): Promise<void> {
   }
   if ((config.role === "all" || config.role === "web") && config.smtpPort !== null) {
     // The built-in receiver answers 250 only after a message is committed; it stops first on shutdown.
-    const receiver = await startSmtpReceiver(ctx, { port: config.smtpPort, host: config.host, log });
+    const receiver = await startSmtpReceiver(ctx, {
+      port: config.smtpPort,
+      host: config.host,
+      log,
+      tls: config.smtpTls,
+    });
     stops.push(() => receiver.close());
   }
 

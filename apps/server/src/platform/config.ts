@@ -17,6 +17,8 @@ export interface Config {
   secret: string;
   /** SMTP_PORT: the built-in SMTP receiver's port; off when null. */
   smtpPort: number | null;
+  /** SMTP_TLS_KEY and SMTP_TLS_CERT: PEM files; when set, the SMTP receiver offers STARTTLS. */
+  smtpTls: { keyFile: string; certFile: string } | null;
   /** KHIDMA_ATTACHMENT_LIMIT: the largest attachment stored, in bytes. */
   attachmentLimit: number;
   /** KHIDMA_CHAT_LIMIT_SCALE: multiplies the live-chat rate limits (1 by default; raise for load tests). */
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.KHIDMA_DEMO !== "0",
     secret: env.KHIDMA_SECRET ?? "",
     smtpPort: optionalPort(env.SMTP_PORT, "SMTP_PORT"),
+    smtpTls: smtpTls(env.SMTP_TLS_KEY, env.SMTP_TLS_CERT),
     attachmentLimit: positiveInt(env.KHIDMA_ATTACHMENT_LIMIT, 25 * 1024 * 1024, "KHIDMA_ATTACHMENT_LIMIT"),
     chatLimitScale: positiveInt(env.KHIDMA_CHAT_LIMIT_SCALE, 1, "KHIDMA_CHAT_LIMIT_SCALE"),
     bodyLimit: Number(env.KHIDMA_BODY_LIMIT ?? 1024 * 1024),
@@ -64,6 +67,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.KHIDMA_TRUST_PROXY === "1" || env.KHIDMA_TRUST_PROXY === "true",
     policyGuard: env.KHIDMA_POLICY_GUARD === "1" || env.KHIDMA_POLICY_GUARD === "true",
   };
+}
+
+function smtpTls(key: string | undefined, cert: string | undefined): Config["smtpTls"] {
+  if (!key && !cert) return null;
+  if (!key || !cert) throw new Error("SMTP_TLS_KEY and SMTP_TLS_CERT must be set together (PEM files)");
+  return { keyFile: path.resolve(key), certFile: path.resolve(cert) };
 }
 
 function optionalPort(raw: string | undefined, name: string): number | null {

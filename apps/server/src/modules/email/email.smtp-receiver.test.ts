@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Message, Page } from "@khidma/contracts";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +10,7 @@ import { type SmtpReceiver, startSmtpReceiver } from "./email.smtp-receiver";
 import { createEmailInbox } from "./email.test-support";
 
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
+const hasOpenssl = spawnSync("openssl", ["version"]).status === 0;
 
 describe(`SMTP receiver (${testDatabase})`, () => {
   let t: TestApp;
@@ -93,6 +97,72 @@ describe(`SMTP receiver (${testDatabase})`, () => {
     expect(page.body.items.map((m) => m.body)).toEqual(["أين طلبي؟"]);
   });
 
+  it("offers no STARTTLS without a certificate of its own", async () => {
+    const owner = await createAccount(t.ctx);
+    const inbox = await createEmailInbox(t, owner);
+    const err = await nodemailer
+      .createTransport({ host: "127.0.0.1", port: smtp.port, requireTLS: true })
+      .sendMail({ from: "a@customer.test", to: inbox.address, subject: "x", text: "x" })
+      .catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as Error).message)).toMatch(/STARTTLS/i);
+  });
+
+  it.skipIf(!hasOpenssl)(
+    "offers STARTTLS with a key and certificate, and stores the encrypted mail",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "khidma-smtp-tls-"));
+      const keyFile = path.join(dir, "key.pem");
+      const certFile = path.join(dir, "cert.pem");
+      const made = spawnSync("openssl", [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=mx.khidma.test",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+      ]);
+      expect(made.status).toBe(0);
+      const secure = await startSmtpReceiver(t.ctx, {
+        port: 0,
+        host: "127.0.0.1",
+        tls: { keyFile, certFile },
+      });
+      try {
+        const owner = await createAccount(t.ctx);
+        const inbox = await createEmailInbox(t, owner);
+        const info = await nodemailer
+          .createTransport({
+            host: "127.0.0.1",
+            port: secure.port,
+            requireTLS: true,
+            tls: { rejectUnauthorized: false, servername: "mx.khidma.test" },
+          })
+          .sendMail({ from: "lina@customer.test", to: inbox.address, subject: "مشفّر", text: "وصلت؟" });
+        expect(info.response).toMatch(/^250 /);
+        const row = await t.ctx.db
+          .selectFrom("messages")
+          .select("body")
+          .where("account_id", "=", owner.accountId)
+          .executeTakeFirstOrThrow();
+        expect(row.body).toBe("وصلت؟");
+        await expect(
+          startSmtpReceiver(t.ctx, { port: 0, tls: { keyFile: path.join(dir, "missing.pem"), certFile } }),
+        ).rejects.toThrow(/cannot read the TLS key/);
+      } finally {
+        await secure.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
   it.skipIf(!hasPython)("accepts mail from Python's smtplib", async () => {
     const owner = await createAccount(t.ctx);
     const inbox = await createEmailInbox(t, owner);
@@ -133,3 +203,4 @@ describe(`SMTP receiver (${testDatabase})`, () => {
   });
 });
 if (!hasPython) console.log("python3 not found: the smtplib test is skipped");
+if (!hasOpenssl) console.log("openssl not found: the STARTTLS test is skipped");

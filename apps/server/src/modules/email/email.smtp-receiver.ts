@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { AppContext } from "../../app";
@@ -37,20 +38,25 @@ const REFUSALS: Record<string, [number, string]> = {
  * otherwise) and answers 250 only after the message is committed; a
  * failure that may pass (the database is down) answers 451, so the sending
  * server tries again later; input that can never be stored gets a 5xx
- * reason. No AUTH: it is a receiving MX, not a relay.
+ * reason. No AUTH: it is a receiving MX, not a relay. With a key and a
+ * certificate (SMTP_TLS_KEY, SMTP_TLS_CERT) it offers STARTTLS, so sending
+ * servers can encrypt the mail on its way in; without them it offers none
+ * rather than a certificate nobody issued.
  */
 export async function startSmtpReceiver(
   ctx: AppContext,
-  opts: { port: number; host?: string; log?: Log },
+  opts: { port: number; host?: string; log?: Log; tls?: { keyFile: string; certFile: string } | null },
 ): Promise<SmtpReceiver> {
   const limit = messageSizeLimit(ctx.config);
   const log = opts.log;
+  const tls = opts.tls ? readTls(opts.tls) : null;
   const { SMTPServer } = lazyPackage<typeof import("smtp-server")>("smtp-server")();
   const server = new SMTPServer({
     banner: "Khidma",
     size: limit,
     authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
+    disabledCommands: tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
+    ...(tls ?? {}),
     logger: false,
     // A slow client must not hold a connection forever; a normal one finishes well within.
     socketTimeout: 120_000,
@@ -79,6 +85,17 @@ export async function startSmtpReceiver(
   const port = (server.server.address() as AddressInfo).port;
   log?.info({ port }, "SMTP receiver listening");
   return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function readTls(files: { keyFile: string; certFile: string }): { key: Buffer; cert: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`SMTP receiver: cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { key: read(files.keyFile, "key"), cert: read(files.certFile, "certificate") };
 }
 
 async function receive(

@@ -349,7 +349,8 @@ describe(`outbound email (${testDatabase})`, () => {
       // What agents viewing the conversation see live, as each change commits.
       const live: { type: string; data: Record<string, unknown> }[] = [];
       const stopListening = t.ctx.hub.subscribe(`conversation:${a.accountId}:${c.id}`, (m) => {
-        if (m.type === "message.delivery") live.push({ type: m.type, data: m.data as Record<string, unknown> });
+        if (m.type === "message.delivery")
+          live.push({ type: m.type, data: m.data as Record<string, unknown> });
       });
       smtp.refuse = { code: 550, text: "Mailbox unavailable for this test" };
       try {
