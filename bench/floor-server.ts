@@ -1,5 +1,6 @@
 import Fastify from "fastify";
 import pg from "pg";
+import { defaultPoolSize } from "../apps/server/src/platform/config";
 import { normalizeText } from "../apps/server/src/platform/text";
 
 /**
@@ -8,7 +9,8 @@ import { normalizeText } from "../apps/server/src/platform/text";
  * inbox page — on the same database, with no authentication, validation,
  * transaction, events or text folding. Khidma's figures are divided by its.
  * Started as a child process by run.ts: PORT, DATABASE_URL, FLOOR_ACCOUNT,
- * FLOOR_CONTACT.
+ * FLOOR_CONTACT. Its pool has as many connections as Khidma's
+ * (DATABASE_POOL_SIZE, or the same default).
  */
 
 const INT8 = 20;
@@ -19,7 +21,7 @@ const floorContact = Number(process.env.FLOOR_CONTACT);
 
 const pool = new pg.Pool({
   connectionString: url,
-  max: 10,
+  max: Number(process.env.DATABASE_POOL_SIZE) || defaultPoolSize(),
   // Every floor query has an index to use; with a tsquery parameter the
   // planner sometimes prefers reading all of messages, which is no floor.
   options: "-c enable_seqscan=off",

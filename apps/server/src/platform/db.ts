@@ -5,6 +5,7 @@ import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type CompiledQuery, Kysely, PostgresDialect, type PostgresPool, type Transaction } from "kysely";
 import pg from "pg";
+import { defaultPoolSize } from "./config";
 import type { Database } from "./db-types";
 import { lockDataDir } from "./lock";
 import { PGliteDialect } from "./pglite-dialect";
@@ -107,7 +108,7 @@ export async function openDatabase(opts: {
     };
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
-      max: opts.poolSize ?? 10,
+      max: opts.poolSize ?? defaultPoolSize(),
       types: types as pg.CustomTypesConfig,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
