@@ -257,17 +257,21 @@ export interface NewContactValues {
 /**
  * Data-modifying CTEs for a statement that creates a customer on the way:
  * `nc` inserts the contact and `ni` its email and phone; `json` reads them
- * back as ContactJson. An email or phone another contact already holds makes
- * the whole statement fail with a unique violation, so nothing is half-stored
- * and the caller can take the slower path that finds the other contact.
+ * back as ContactJson. With `unlessFound`, the statement must already have a
+ * CTE `found` with a `contact` column: nothing is inserted when it holds one.
+ * An email or phone another contact already holds makes the whole statement
+ * fail with a unique violation, so nothing is half-stored and the caller can
+ * take the slower path that finds the other contact.
  */
-export function newContactCtes(accountId: number, v: NewContactValues) {
+export function newContactCtes(accountId: number, v: NewContactValues, opts: { unlessFound?: boolean } = {}) {
+  const gate = opts.unlessFound ? sql`where (select found.contact from found) is null` : sql``;
   return {
     ctes: sql`nc as (
       insert into contacts (account_id, name, language, company, attributes, search_text, search_tsv,
                             created_at, updated_at)
-      values (${accountId}::int8, ${v.name}::text, ${v.language}::text, null, '{}'::jsonb, ${v.search.text}::text,
-              to_tsvector('simple', ${v.search.terms}::text), ${v.at}::timestamptz, ${v.at}::timestamptz)
+      select ${accountId}::int8, ${v.name}::text, ${v.language}::text, null, '{}'::jsonb, ${v.search.text}::text,
+             to_tsvector('simple', ${v.search.terms}::text), ${v.at}::timestamptz, ${v.at}::timestamptz
+      ${gate}
       returning id, name, language, company, attributes, created_at, updated_at
     ),
     ni as (

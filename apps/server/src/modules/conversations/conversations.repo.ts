@@ -130,14 +130,17 @@ export interface NewConversation {
   channel: string;
   language: string | null;
   /**
-   * The customer: a contact of the account, its email or phone to find it by
-   * in the same statement, or a new contact to create in it (with the `after`
-   * of its contact.created event).
+   * The customer: a contact of the account, or its email or phone to find it
+   * by in the same statement; with `orCreate`, the same statement creates it
+   * when none has them (with the `after` of its contact.created event).
    */
   contact:
     | { id: number }
-    | { email: string | null; phone: string | null }
-    | { create: NewContactValues; createdAfter: Record<string, unknown> };
+    | {
+        email: string | null;
+        phone: string | null;
+        orCreate?: { create: NewContactValues; createdAfter: Record<string, unknown> };
+      };
   tags: string[];
   preview: string;
   search: { text: string; terms: string };
@@ -177,16 +180,18 @@ export async function insertConversationWithMessage(
   const m = values.message;
   const who = values.contact;
   const actor = values.actor;
-  let created: ReturnType<typeof newContactCtes> | null = null;
   let contact: RawBuilder<unknown>;
+  let before = sql``;
   // A created contact's event comes first, so the audit log reads in order.
   let contactEvent = sql``;
   if ("id" in who) contact = sql`json_build_object('id', ${who.id}::int8)`;
-  else if ("create" in who) {
-    created = newContactCtes(accountId, who.create);
-    contact = created.json;
+  else if (who.orCreate) {
+    const created = newContactCtes(accountId, who.orCreate.create, { unlessFound: true });
+    before = sql`found as (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),
+    ${created.ctes},`;
+    contact = sql`coalesce((select found.contact from found), ${created.json})`;
     contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
-             'contact', nc.id, ${JSON.stringify(who.createdAfter)}::jsonb, ${values.at}::timestamptz
+             'contact', nc.id, ${JSON.stringify(who.orCreate.createdAfter)}::jsonb, ${values.at}::timestamptz
         from nc
       union all
       `;
@@ -200,7 +205,7 @@ export async function insertConversationWithMessage(
       auto_assign: boolean | null;
     }
   >`${sql.raw(PREPARED)}
-    with ${created ? sql`${created.ctes},` : sql``}
+    with ${before}
     ct as (select ${contact} as contact),
     c as (
       insert into conversations (account_id, number, subject, status, priority, type, channel, language,

@@ -37,6 +37,7 @@ import {
   insertConversationWithMessage,
   listConversationRows,
   type NewConversation,
+  type StoredConversation,
   subjectEvents,
 } from "./conversations.repo";
 import {
@@ -77,11 +78,25 @@ export async function getConversation(
 
 const UNIQUE_VIOLATION = "23505";
 
+// Customers (account, email, phone) whose conversation this process stored
+// recently, least recent first. Only a choice of statement depends on it: a
+// stale entry costs one statement more, never a wrong contact.
+const knownCustomers = new Set<string>();
+const KNOWN_CUSTOMERS_MAX = 20_000;
+
+function rememberCustomer(key: string): void {
+  knownCustomers.delete(key);
+  knownCustomers.add(key);
+  if (knownCustomers.size > KNOWN_CUSTOMERS_MAX) {
+    const oldest = knownCustomers.values().next();
+    if (!oldest.done) knownCustomers.delete(oldest.value);
+  }
+}
+
 /**
  * Opens a conversation from a customer's first message: finds the contact by
  * email or phone or creates it, numbers the conversation per account and
- * stores the inbound message, atomically: one statement for a returning
- * customer, two for a new one.
+ * stores the inbound message, atomically, in one statement.
  */
 export async function createConversation(
   ctx: AppContext,
@@ -121,19 +136,28 @@ export async function createConversation(
       actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
       createdAfter: { ...values, status: "new" },
     });
+  // The customer is found by their email or phone, or created with their
+  // identifiers and event, by the conversation's own statement. A customer
+  // this process has seen recently is only looked up, which is the cheaper
+  // statement; when the lookup finds no one after all (the contact was
+  // deleted), the creating statement runs. When another request stores the
+  // same email or phone at that moment, that statement fails whole and the
+  // transaction below finds the other request's contact.
   const identity = contactIdentity(input.contact);
-  let stored = await store(ctx.db, identity);
+  const customerKey = `${actor.accountId} ${identity.email ?? ""} ${identity.phone ?? ""}`;
+  let stored: StoredConversation = { row: null, messageId: null, contact: null, autoAssign: false };
+  if (knownCustomers.has(customerKey)) stored = await store(ctx.db, identity);
   if (stored.row === null) {
-    // A new customer: the contact, its identifiers and its event are stored
-    // by the conversation's own statement. When another request has just
-    // stored the same email or phone, the statement stores nothing and the
-    // transaction below finds that contact.
     try {
-      stored = await store(ctx.db, newContact(input.contact, identity, language, at));
+      stored = await store(ctx.db, {
+        ...identity,
+        orCreate: newContact(input.contact, identity, language, at),
+      });
     } catch (err) {
       if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
     }
   }
+  rememberCustomer(customerKey);
   let contact = stored.contact ? presentContactJson(stored.contact) : null;
   if (stored.row === null) {
     ({ stored, contact } = await ctx.db.transaction().execute(async (tx) => {

@@ -352,6 +352,28 @@ describe(`conversations (${testDatabase})`, () => {
       expect(list.body.items.map((c) => c.id)).toEqual([byPhone.id, byEmail.id, first.id]);
     });
 
+    it("follows a customer's email to whichever contact holds it now", async () => {
+      const a = await createAccount(t.ctx);
+      const first = `${unique("moved")}@example.test`;
+      const second = `${unique("kept")}@example.test`;
+      const before = await openConversation(t, a, { contact: { name: "Huda", email: first } });
+      const again = await openConversation(t, a, { contact: { name: "Huda", email: first } });
+      expect(again.contactDetail.id).toBe(before.contactDetail.id);
+      // The contact gives up that address: the next conversation from it gets a contact of its own.
+      const patched = await call(t.app, {
+        method: "PATCH",
+        url: `/api/v1/contacts/${before.contactDetail.id}`,
+        headers: a.headers,
+        payload: { emails: [second] },
+      });
+      expect(patched.status).toBe(200);
+      const after = await openConversation(t, a, { contact: { name: "Someone new", email: first } });
+      expect(after.contactDetail.id).not.toBe(before.contactDetail.id);
+      expect(after.contactDetail).toMatchObject({ name: "Someone new", emails: [first] });
+      const byNew = await openConversation(t, a, { contact: { name: "Huda", email: second } });
+      expect(byNew.contactDetail.id).toBe(before.contactDetail.id);
+    });
+
     it("numbers concurrent creations distinctly and shares one new contact between them", async () => {
       const a = await createAccount(t.ctx);
       const email = `${unique("race")}@example.test`;
