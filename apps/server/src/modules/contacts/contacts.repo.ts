@@ -218,6 +218,22 @@ export interface ContactJson {
 }
 
 /**
+ * A contact as one JSON value (ContactJson), built from a contacts row
+ * aliased `ct` and its identifier rows aliased `i`, which `identifiers`
+ * names (a FROM item with its conditions).
+ */
+function contactJsonObject(identifiers: RawBuilder<unknown>) {
+  return sql`json_build_object(
+           'id', ct.id, 'name', ct.name, 'language', ct.language, 'company', ct.company,
+           'attributes', ct.attributes, 'created_at', ct.created_at, 'updated_at', ct.updated_at,
+           'identifiers', (select coalesce(json_agg(json_build_object(
+               'contact_id', i.contact_id, 'kind', i.kind, 'value', i.value, 'position', i.position,
+               'bounced_at', i.bounced_at, 'bounce_reason', i.bounce_reason)
+             order by i.kind, i.position), '[]')
+             from ${identifiers}))`;
+}
+
+/**
  * A scalar subquery for statements that read several things in one round
  * trip: the contact that owns the email (first) or the phone, as ContactJson,
  * or null. The account is a value, or a column of the enclosing statement.
@@ -227,14 +243,9 @@ export function contactJsonByIdentifier(
   email: string | null,
   phone: string | null,
 ) {
-  return sql<ContactJson | null>`(select json_build_object(
-           'id', ct.id, 'name', ct.name, 'language', ct.language, 'company', ct.company,
-           'attributes', ct.attributes, 'created_at', ct.created_at, 'updated_at', ct.updated_at,
-           'identifiers', (select coalesce(json_agg(json_build_object(
-               'contact_id', i.contact_id, 'kind', i.kind, 'value', i.value, 'position', i.position,
-               'bounced_at', i.bounced_at, 'bounce_reason', i.bounce_reason)
-             order by i.kind, i.position), '[]')
-             from contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id))
+  return sql<ContactJson | null>`(select ${contactJsonObject(
+    sql`contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id`,
+  )}
       from contacts ct
      where ct.account_id = ${accountId}
        and ct.id = (select ci.contact_id from contact_identifiers ci
@@ -255,23 +266,22 @@ export interface NewContactValues {
 }
 
 /**
- * Data-modifying CTEs for a statement that creates a customer on the way:
- * `nc` inserts the contact and `ni` its email and phone; `json` reads them
- * back as ContactJson. With `unlessFound`, the statement must already have a
- * CTE `found` with a `contact` column: nothing is inserted when it holds one.
- * An email or phone another contact already holds makes the whole statement
- * fail with a unique violation, so nothing is half-stored and the caller can
- * take the slower path that finds the other contact.
+ * Data-modifying CTEs for a statement that finds a customer or creates them
+ * on the way. The statement must already have a CTE `found` whose `contact`
+ * column holds the customer found (or null): only when it is null, `nc`
+ * inserts the contact and `ni` its email and phone; `json` reads them back
+ * as ContactJson. An email or phone another contact already holds makes the
+ * whole statement fail with a unique violation, so nothing is half-stored
+ * and the caller can take the slower path that finds the other contact.
  */
-export function newContactCtes(accountId: number, v: NewContactValues, opts: { unlessFound?: boolean } = {}) {
-  const gate = opts.unlessFound ? sql`where (select found.contact from found) is null` : sql``;
+export function newContactCtes(accountId: number, v: NewContactValues) {
   return {
     ctes: sql`nc as (
       insert into contacts (account_id, name, language, company, attributes, search_text, search_tsv,
                             created_at, updated_at)
       select ${accountId}::int8, ${v.name}::text, ${v.language}::text, null, '{}'::jsonb, ${v.search.text}::text,
              to_tsvector('simple', ${v.search.terms}::text), ${v.at}::timestamptz, ${v.at}::timestamptz
-      ${gate}
+       where (select found.contact from found) is null
       returning id, name, language, company, attributes, created_at, updated_at
     ),
     ni as (
@@ -279,14 +289,8 @@ export function newContactCtes(accountId: number, v: NewContactValues, opts: { u
       select ${accountId}::int8, nc.id, x.kind, x.value, 0
         from nc, (values ('email', ${v.email}::text), ('phone', ${v.phone}::text)) as x(kind, value)
        where x.value is not null
-      returning contact_id, kind, value, position
+      returning contact_id, kind, value, position, bounced_at, bounce_reason
     )`,
-    json: sql<ContactJson>`(select json_build_object(
-             'id', nc.id, 'name', nc.name, 'language', nc.language, 'company', nc.company,
-             'attributes', nc.attributes, 'created_at', nc.created_at, 'updated_at', nc.updated_at,
-             'identifiers', (select coalesce(json_agg(json_build_object(
-                 'contact_id', ni.contact_id, 'kind', ni.kind, 'value', ni.value, 'position', ni.position,
-                 'bounced_at', null, 'bounce_reason', null) order by ni.kind), '[]') from ni))
-        from nc)`,
+    json: sql<ContactJson>`(select ${contactJsonObject(sql`ni i`)} from nc ct)`,
   };
 }

@@ -186,7 +186,7 @@ export async function insertConversationWithMessage(
   let contactEvent = sql``;
   if ("id" in who) contact = sql`json_build_object('id', ${who.id}::int8)`;
   else if (who.orCreate) {
-    const created = newContactCtes(accountId, who.orCreate.create, { unlessFound: true });
+    const created = newContactCtes(accountId, who.orCreate.create);
     before = sql`found as (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),
     ${created.ctes},`;
     contact = sql`coalesce((select found.contact from found), ${created.json})`;

@@ -145,21 +145,21 @@ export async function createConversation(
   // transaction below finds the other request's contact.
   const identity = contactIdentity(input.contact);
   const customerKey = `${actor.accountId} ${identity.email ?? ""} ${identity.phone ?? ""}`;
-  let stored: StoredConversation = { row: null, messageId: null, contact: null, autoAssign: false };
-  if (knownCustomers.has(customerKey)) stored = await store(ctx.db, identity);
-  if (stored.row === null) {
-    try {
-      stored = await store(ctx.db, {
-        ...identity,
-        orCreate: newContact(input.contact, identity, language, at),
-      });
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
-    }
+  let stored: StoredConversation | null = knownCustomers.has(customerKey)
+    ? await store(ctx.db, identity)
+    : null;
+  if (!stored?.row) {
+    stored = await store(ctx.db, {
+      ...identity,
+      orCreate: newContact(input.contact, identity, language, at),
+    }).catch((err: unknown) => {
+      if ((err as { code?: unknown }).code === UNIQUE_VIOLATION) return null;
+      throw err;
+    });
   }
   rememberCustomer(customerKey);
-  let contact = stored.contact ? presentContactJson(stored.contact) : null;
-  if (stored.row === null) {
+  let contact = stored?.contact ? presentContactJson(stored.contact) : null;
+  if (!stored?.row) {
     ({ stored, contact } = await ctx.db.transaction().execute(async (tx) => {
       const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
       return { stored: await store(tx, { id: contact.id }), contact };

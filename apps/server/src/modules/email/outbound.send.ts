@@ -11,6 +11,7 @@ import {
   messageDeliveryChanged,
   type Outgoing,
   publishAfterCommit,
+  transact,
 } from "../../platform/realtime-publish";
 import { composeReply } from "./outbound.compose";
 import {
@@ -138,7 +139,7 @@ export async function deliverEmail(ctx: AppContext, job: JobRun<{ messageId: num
     transport.close();
   }
   const now = ctx.clock.now();
-  const sent = await ctx.db.transaction().execute(async (tx) => {
+  await transact(ctx, async (tx) => {
     const stored = await setDelivery(tx, accountId, row.id, {
       delivery_state: "sent",
       delivered_at: now,
@@ -148,9 +149,8 @@ export async function deliverEmail(ctx: AppContext, job: JobRun<{ messageId: num
       email_references: composed.references,
     });
     await recordDelivery(tx, accountId, row.id, { state: "sent", to: to.value }, now);
-    return stored;
+    if (stored) afterCommit(tx, deliveryChange(accountId, stored));
   });
-  if (sent) publishAfterCommit(ctx, [deliveryChange(accountId, sent)]);
 }
 
 /** Marks a message failed after its last attempt (the send job's onDead). */
