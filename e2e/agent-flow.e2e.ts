@@ -1,7 +1,6 @@
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, screenshotDir } from "./support/browser";
+import { chromiumPath, launchBrowser, screenshot } from "./support/browser";
 import { type RunningServer, startServer } from "./support/server";
 
 if (!chromiumPath) {
@@ -23,8 +22,7 @@ describe.skipIf(!chromiumPath)("an agent works the inbox in Chromium", () => {
     await server?.stop();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
+  const shot = (page: Page, name: string) => screenshot(page, name);
   const dir = (page: Page) => page.evaluate(() => document.documentElement.dir);
 
   // The owner has no saved language at first, so the browser's language

@@ -1,11 +1,10 @@
-import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { type ParsedMail, simpleParser } from "mailparser";
 import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, screenshotDir } from "./support/browser";
+import { chromiumPath, launchBrowser, screenshot } from "./support/browser";
 import { freePort, type RunningServer, startServer } from "./support/server";
 
 if (!chromiumPath) {
@@ -94,8 +93,7 @@ describe.skipIf(!chromiumPath)("an admin sets up an email inbox and an agent ans
     await outgoing?.close();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
+  const shot = (page: Page, name: string) => screenshot(page, name);
   const dir = (page: Page) => page.evaluate(() => document.documentElement.dir);
 
   it("creates the inbox, receives the email, replies, fails without SMTP and retries", async () => {

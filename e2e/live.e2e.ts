@@ -1,7 +1,6 @@
-import path from "node:path";
 import type { APIRequestContext, Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, screenshotDir } from "./support/browser";
+import { chromiumPath, launchBrowser, screenshot } from "./support/browser";
 import { type RunningServer, startServer } from "./support/server";
 
 if (!chromiumPath) {
@@ -25,8 +24,7 @@ describe.skipIf(!chromiumPath)("two agents see each other live in Chromium", () 
     await server?.stop();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   /** Signs a browser context in through the API (the cookie lands in the context); returns its CSRF token. */
   async function signIn(request: APIRequestContext, email: string, password: string): Promise<string> {

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchBrowser, screenshotDir } from "./support/browser";
+import { chromiumPath, launchBrowser, screenshot } from "./support/browser";
 import { freePort, type RunningServer, startServer } from "./support/server";
 
 if (!chromiumPath) {
@@ -34,8 +34,7 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
   let agent: Page;
   let key = "";
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(screenshotDir, `widget-${name}.png`), fullPage: false });
+  const shot = (page: Page, name: string) => screenshot(page, `widget-${name}`);
 
   beforeAll(async () => {
     // The server serves the built bundle; build it from the current source.
@@ -176,15 +175,17 @@ describe.skipIf(!chromiumPath)("a visitor chats through the widget with an agent
         await visitor.locator("#khidma-widget button.l").click();
         await visitor.locator("#khidma-widget .b.a").filter({ hasText: answer }).waitFor();
         expect(await visitor.locator("#khidma-widget .b.v").filter({ hasText: question }).count()).toBe(1);
-        // Escape closes the panel and gives the focus back to the launcher.
-        await visitor.keyboard.press("Escape");
+        // Escape closes the panel and gives the focus back to the launcher. The
+        // panel takes the focus just after it opens: press Escape once it has.
+        const focused = () =>
+          visitor.evaluate(
+            () => document.getElementById("khidma-widget")?.shadowRoot?.activeElement?.className,
+          );
         await expect
-          .poll(() =>
-            visitor.evaluate(
-              () => document.getElementById("khidma-widget")?.shadowRoot?.activeElement?.className,
-            ),
-          )
-          .toBe("l");
+          .poll(async () => (await focused()) !== undefined && (await focused()) !== "l")
+          .toBe(true);
+        await visitor.keyboard.press("Escape");
+        await expect.poll(focused).toBe("l");
       } finally {
         await visitorContext.close();
         await agentCtx.close();

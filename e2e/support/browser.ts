@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Where screenshots of each step go (not committed). */
 export const screenshotDir = path.resolve(
@@ -28,4 +28,24 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * Saves a screenshot of the page as `name`.png once its finite CSS
+ * transitions and animations have ended (at most a second): a shot taken
+ * right after switching direction would catch the shell mid-slide.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 1000)),
+    ]),
+  );
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
 }
