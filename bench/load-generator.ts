@@ -47,7 +47,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
 }
 
-function send(agent: http.Agent, base: URL, req: BenchRequest): Promise<{ status: number; body: string }> {
+/** Sends one request over `agent` and reads the whole answer. */
+export function send(
+  agent: http.Agent,
+  base: URL,
+  req: BenchRequest,
+): Promise<{ status: number; body: string }> {
   const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   return new Promise((resolve, reject) => {
     const r = http.request(
