@@ -21,7 +21,8 @@ import { BENCH_PASSWORD, benchSizes, seed } from "./seed";
  * account sizes, (c) search latency, (d) idle memory. Figures only; nothing
  * here fails on timing. Settings: BENCH_DATABASE_URL, BENCH_SMALL,
  * BENCH_LARGE, BENCH_CONCURRENCY (16), BENCH_LATENCY_CONCURRENCY (4),
- * BENCH_SECONDS (15), BENCH_LATENCY_SECONDS (8), BENCH_WARMUP_SECONDS (3), BENCH_IDLE_SECONDS (15),
+ * BENCH_SECONDS (15), BENCH_ROUNDS (5: (a) in that many rounds, the API and
+ * its floor in turns), BENCH_LATENCY_SECONDS (8), BENCH_WARMUP_SECONDS (3), BENCH_IDLE_SECONDS (15),
  * BENCH_SKIP_BUILD=1, BENCH_ONLY (e.g. "b" or "a,c"; memory is always
  * measured), BENCH_OUT (a file for the Markdown table).
  */
@@ -33,6 +34,7 @@ const settings = {
   concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
   latencyConcurrency: Number(process.env.BENCH_LATENCY_CONCURRENCY ?? 4),
   durationMs: Number(process.env.BENCH_SECONDS ?? 15) * 1000,
+  rounds: Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5)),
   latencyDurationMs: Number(process.env.BENCH_LATENCY_SECONDS ?? 8) * 1000,
   warmupMs: Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000,
   idleMs: Number(process.env.BENCH_IDLE_SECONDS ?? 15) * 1000,
@@ -247,6 +249,7 @@ async function main(): Promise<void> {
       durationMs: settings.durationMs,
       latencyDurationMs: settings.latencyDurationMs,
       warmupMs: settings.warmupMs,
+      rounds: settings.rounds,
       sentences,
     };
     const only = new Set((process.env.BENCH_ONLY ?? "a,b,c").split(",").map((x) => x.trim()));
@@ -291,8 +294,8 @@ async function main(): Promise<void> {
     `database: PostgreSQL, ${sizes.small.toLocaleString("en")} and ${sizes.large.toLocaleString("en")} conversations` +
       (seedSeconds === null ? " (already seeded)" : `, seeded in ${fmt(seedSeconds, 0)} s`),
     `load: closed loop, ${settings.concurrency} workers for (a), ${settings.latencyConcurrency} for (b) and (c), ` +
-      `${settings.durationMs / 1000} s (a) or ${settings.latencyDurationMs / 1000} s (b, c) measured after ` +
-      `${settings.warmupMs / 1000} s warm-up per run`,
+      `${settings.durationMs / 1000} s (a, in ${settings.rounds} rounds taken in turns) or ` +
+      `${settings.latencyDurationMs / 1000} s (b, c) measured after ${settings.warmupMs / 1000} s warm-up per run`,
     `total run time: ${fmt(minutes, 1)} min; load average ${fmt(loadBefore, 2)} before, ${fmt(os.loadavg()[0] ?? 0, 2)} after`,
     ...(serverNote ? [`note: ${serverNote}`] : []),
   ];

@@ -1,4 +1,4 @@
-import { cpuMs } from "./child-process";
+import { cpuMs, databaseCpuMs } from "./child-process";
 import type { Sentence } from "./corpus";
 import { type BenchRequest, type LoadResult, merge, requestJson, runLoad } from "./load-generator";
 import { describe, fmt, type Row, say, verdict } from "./report";
@@ -18,30 +18,74 @@ export interface BenchContext {
   /** Shorter runs for the many latency measurements of (b) and (c). */
   latencyDurationMs: number;
   warmupMs: number;
+  /** (a) measures in this many rounds, the API and its floor in turns. */
+  rounds: number;
   sentences: Sentence[];
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-function load(ctx: BenchContext, base: string, next: (n: number) => BenchRequest, concurrency?: number) {
+function load(
+  ctx: BenchContext,
+  base: string,
+  next: (n: number) => BenchRequest,
+  concurrency?: number,
+  window?: { durationMs: number; warmupMs: number },
+) {
   return runLoad({
     baseUrl: base,
     concurrency: concurrency ?? ctx.concurrency,
-    durationMs: concurrency === undefined ? ctx.durationMs : ctx.latencyDurationMs,
-    warmupMs: ctx.warmupMs,
+    durationMs: window?.durationMs ?? (concurrency === undefined ? ctx.durationMs : ctx.latencyDurationMs),
+    warmupMs: window?.warmupMs ?? ctx.warmupMs,
     next,
   });
 }
 
-/** A load run with the CPU time the server process spent per recorded request. */
-async function measured(
-  pid: number,
-  run: () => Promise<LoadResult>,
-): Promise<LoadResult & { cpuPerRequest: number }> {
+/** A load run with the CPU time the server process and PostgreSQL spent on it. */
+type Measured = LoadResult & {
+  cpu: number;
+  dbCpu: number;
+  /** The same per request sent (warm-up included: it cost CPU too), in ms. */
+  cpuPerRequest: number;
+  dbCpuPerRequest: number;
+};
+
+function withCpu(r: LoadResult, cpu: number, dbCpu: number): Measured {
+  const sent = Math.max(1, r.sent);
+  return { ...r, cpu, dbCpu, cpuPerRequest: cpu / sent, dbCpuPerRequest: dbCpu / sent };
+}
+
+async function measured(pid: number, run: () => Promise<LoadResult>): Promise<Measured> {
   const before = cpuMs(pid);
+  const dbBefore = databaseCpuMs();
   const r = await run();
-  // The warm-up requests cost CPU too: divide by every request the run sent.
-  return { ...r, cpuPerRequest: (cpuMs(pid) - before) / Math.max(1, r.sent) };
+  return withCpu(r, cpuMs(pid) - before, databaseCpuMs() - dbBefore);
+}
+
+/**
+ * Runs several measurements in turns, `rounds` times, each round taking its
+ * share of the measured time (the first one after the warm-up), and pools
+ * each measurement's rounds. The shared machine's speed drifts over minutes;
+ * taken in turns, the API and its floor meet the same spells.
+ */
+async function inTurns(
+  ctx: BenchContext,
+  rounds: number,
+  runs: ((window: { durationMs: number; warmupMs: number }) => Promise<Measured>)[],
+): Promise<Measured[]> {
+  const done: Measured[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const window = { durationMs: ctx.durationMs / rounds, warmupMs: round === 0 ? ctx.warmupMs : 0 };
+    for (const [i, run] of runs.entries()) done[i]?.push(await run(window));
+  }
+  return done.map((parts) => {
+    const r = merge(parts);
+    return withCpu(
+      r,
+      parts.reduce((n, p) => n + p.cpu, 0),
+      parts.reduce((n, p) => n + p.dbCpu, 0),
+    );
+  });
 }
 
 function reportRun(label: string, r: LoadResult): void {
@@ -50,15 +94,10 @@ function reportRun(label: string, r: LoadResult): void {
 
 /** (a) Creating a conversation and reading an inbox page, against the floor, at fixed concurrency. */
 export async function benchThroughput(ctx: BenchContext): Promise<Row[]> {
-  say(`(a) throughput at concurrency ${ctx.concurrency}, ${ctx.durationMs / 1000} s each`);
-  const pick = (n: number) => ctx.sentences[(n * 7919) % ctx.sentences.length]!;
-  const floorPost = await measured(ctx.pids.floor, () =>
-    load(ctx, ctx.floor, (n) => {
-      const s = pick(n);
-      return { method: "POST", path: "/floor/conversations", body: { subject: s.subject, body: s.body } };
-    }),
+  say(
+    `(a) throughput at concurrency ${ctx.concurrency}, ${ctx.durationMs / 1000} s each, in ${ctx.rounds} rounds taken in turns`,
   );
-  reportRun("floor POST", floorPost);
+  const pick = (n: number) => ctx.sentences[(n * 7919) % ctx.sentences.length]!;
   // First every request comes from a new customer (a contact is created with
   // each conversation); then the same customers write again, as most real
   // traffic does: the contact is found, not created.
@@ -78,26 +117,72 @@ export async function benchThroughput(ctx: BenchContext): Promise<Row[]> {
       },
     };
   };
-  const apiPostNew = await measured(ctx.pids.api, () => load(ctx, ctx.api, (n) => post(n, n)));
+  // Counters across rounds: new customers stay new, returning ones are those already made.
+  let newCustomers = 0;
+  let returning = 0;
+  let floorPosts = 0;
+  const [floorPost, apiPostNew, apiPost] = await inTurns(ctx, ctx.rounds, [
+    (w) =>
+      measured(ctx.pids.floor, () =>
+        load(
+          ctx,
+          ctx.floor,
+          () => {
+            const s = pick(floorPosts++);
+            return {
+              method: "POST",
+              path: "/floor/conversations",
+              body: { subject: s.subject, body: s.body },
+            };
+          },
+          undefined,
+          w,
+        ),
+      ),
+    (w) =>
+      measured(ctx.pids.api, () =>
+        load(ctx, ctx.api, () => post(newCustomers, newCustomers++), undefined, w),
+      ),
+    (w) => {
+      const customers = Math.max(1, Math.min(5000, newCustomers));
+      return measured(ctx.pids.api, () =>
+        load(ctx, ctx.api, () => post(returning % customers, returning++), undefined, w),
+      );
+    },
+  ]);
+  if (!floorPost || !apiPostNew || !apiPost) throw new Error("a measurement is missing");
+  reportRun("floor POST", floorPost);
   reportRun("Khidma POST /api/v1/conversations, new customers", apiPostNew);
-  const customers = Math.max(1, Math.min(5000, apiPostNew.sent));
-  const apiPost = await measured(ctx.pids.api, () => load(ctx, ctx.api, (n) => post(n % customers, n)));
   reportRun("Khidma POST /api/v1/conversations, returning customers", apiPost);
 
-  const floorGet = await measured(ctx.pids.floor, () =>
-    load(ctx, ctx.floor, () => ({
-      method: "GET",
-      path: `/floor/conversations?account=${ctx.accounts.small}`,
-    })),
-  );
+  const [floorGet, apiGet] = await inTurns(ctx, ctx.rounds, [
+    (w) =>
+      measured(ctx.pids.floor, () =>
+        load(
+          ctx,
+          ctx.floor,
+          () => ({ method: "GET", path: `/floor/conversations?account=${ctx.accounts.small}` }),
+          undefined,
+          w,
+        ),
+      ),
+    (w) =>
+      measured(ctx.pids.api, () =>
+        load(
+          ctx,
+          ctx.api,
+          () => ({
+            method: "GET",
+            path: "/api/v1/conversations?view=all&limit=25",
+            headers: bearer(ctx.tokens.small),
+          }),
+          undefined,
+          w,
+        ),
+      ),
+  ]);
+  if (!floorGet || !apiGet) throw new Error("a measurement is missing");
   reportRun("floor GET page", floorGet);
-  const apiGet = await measured(ctx.pids.api, () =>
-    load(ctx, ctx.api, () => ({
-      method: "GET",
-      path: "/api/v1/conversations?view=all&limit=25",
-      headers: bearer(ctx.tokens.small),
-    })),
-  );
   reportRun("Khidma GET /api/v1/conversations", apiGet);
 
   const rows: Row[] = [];
@@ -114,7 +199,8 @@ export async function benchThroughput(ctx: BenchContext): Promise<Row[]> {
       floor: describe(floor),
       ratio:
         `${fmt(ratio, 2)} (req/s); p95 ${fmt(api.p95 / floor.p95, 2)}× floor; ` +
-        `server CPU ${fmt(api.cpuPerRequest, 2)} vs ${fmt(floor.cpuPerRequest, 2)} ms/request`,
+        `server CPU ${fmt(api.cpuPerRequest, 2)} vs ${fmt(floor.cpuPerRequest, 2)} ms/request; ` +
+        `PostgreSQL CPU ${fmt(api.dbCpuPerRequest, 2)} vs ${fmt(floor.dbCpuPerRequest, 2)} ms/request`,
       target: "req/s ≥ 0.5× floor",
       met: api.errors ? "no" : verdict(ratio, { atLeast: 0.5 }),
     });

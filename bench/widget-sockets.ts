@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { freePort } from "../e2e/support/server";
+import { cpuMs } from "./child-process";
 import { send } from "./load-generator";
 
 /**
@@ -127,12 +128,6 @@ interface Deliveries {
   p99: number;
   /** The server's CPU time (user and system) per delivery, in ms. */
   cpuMs: number;
-}
-
-function cpuMs(pid: number): number {
-  // utime and stime, in clock ticks (100 a second on Linux), after the command name.
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**

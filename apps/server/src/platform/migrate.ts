@@ -8,6 +8,7 @@ import * as m0006 from "../migrations/0006_realtime";
 import * as m0007 from "../migrations/0007_live_chat";
 import * as m0008 from "../migrations/0008_offline_reply";
 import * as m0009 from "../migrations/0009_widget_reply_inbox";
+import * as m0010 from "../migrations/0010_messages_by_seq";
 
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0007_live_chat": m0007,
   "0008_offline_reply": m0008,
   "0009_widget_reply_inbox": m0009,
+  "0010_messages_by_seq": m0010,
 };
 
 class StaticProvider implements MigrationProvider {

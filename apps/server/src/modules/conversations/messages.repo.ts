@@ -116,16 +116,16 @@ export async function findMessage(db: Executor, accountId: number, id: number): 
   return selectMessages(db, accountId).where("m.id", "=", id).executeTakeFirstOrThrow();
 }
 
-/** Messages of a conversation, oldest first, after the keyset position `afterId`. */
+/** Messages of a conversation, oldest first, after the sequence number `afterSeq` (messages_seq serves it). */
 export async function listMessageRows(
   db: Executor,
   accountId: number,
   conversationId: number,
-  opts: { afterId: number | null; limit: number },
+  opts: { afterSeq: number | null; limit: number },
 ): Promise<MessageRow[]> {
   let q = selectMessages(db, accountId).where("m.conversation_id", "=", conversationId);
-  if (opts.afterId !== null) q = q.where("m.id", ">", opts.afterId);
-  return q.orderBy("m.id").limit(opts.limit).execute();
+  if (opts.afterSeq !== null) q = q.where("m.seq", ">", opts.afterSeq);
+  return q.orderBy("m.seq").limit(opts.limit).execute();
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   insertMessage,
   listMessageRows,
   mentionableUsers,
+  selectMessages,
 } from "./messages.repo";
 
 /**
@@ -104,12 +105,11 @@ export async function getMessage(
   conversationId: number,
   messageId: number,
 ): Promise<Message> {
-  const rows = await listMessageRows(ctx.db, actor.accountId, conversationId, {
-    afterId: messageId - 1,
-    limit: 1,
-  });
-  const row = rows[0];
-  if (!row || row.id !== messageId) throw new AppError("not_found", { resource: "resource.message" });
+  const row = await selectMessages(ctx.db, actor.accountId)
+    .where("m.id", "=", messageId)
+    .where("m.conversation_id", "=", conversationId)
+    .executeTakeFirst();
+  if (!row) throw new AppError("not_found", { resource: "resource.message" });
   const [message] = await withAttachments(ctx.db, actor.accountId, [presentMessage(row)]);
   return message as Message;
 }
@@ -122,15 +122,21 @@ export async function listMessages(
   query: { cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<Message>> {
   const limit = query.limit ?? PAGE_DEFAULT;
-  const afterId = query.cursor ? (decodeCursor(query.cursor, ["n"])[0] as number) : null;
+  // The cursor holds the last sequence number shown, tagged so that no other cursor passes for it.
+  let afterSeq: number | null = null;
+  if (query.cursor) {
+    const [tag, seq] = decodeCursor(query.cursor, ["s", "n"]);
+    if (tag !== "seq") throw new AppError("invalid_cursor");
+    afterSeq = seq as number;
+  }
   const row = await findConversation(ctx.db, actor.accountId, conversationId);
   if (!row) throw new AppError("not_found", { resource: "resource.conversation" });
-  const rows = await listMessageRows(ctx.db, actor.accountId, conversationId, { afterId, limit: limit + 1 });
+  const rows = await listMessageRows(ctx.db, actor.accountId, conversationId, { afterSeq, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: await withAttachments(ctx.db, actor.accountId, page.map(presentMessage)),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(["seq", last.seq]) : null,
   };
 }
 

@@ -174,6 +174,15 @@ describe(`conversation messages (${testDatabase})`, () => {
         cursor = res.body.nextCursor;
       } while (cursor);
       expect(bodies).toEqual([c.preview, "m1", "m2", "m3", "m4", "m5", "m6"]);
+      // A bare number is not a messages cursor (it would name no position).
+      const bare = Buffer.from("[3]").toString("base64url");
+      const refused = await call<ErrorBody>(t.app, {
+        method: "GET",
+        url: `/api/v1/conversations/${c.id}/messages?cursor=${bare}`,
+        headers: a.headers,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe("invalid_cursor");
     });
   });
 });
