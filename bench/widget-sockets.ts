@@ -27,7 +27,8 @@ import { send } from "./load-generator";
  * (visitors with a conversation), DELIVERIES (per loop), RATE, CONCURRENCY,
  * WIDGET_BENCH_DATABASE_URL (an empty PostgreSQL database; PGlite in a
  * temporary directory by default), BENCH_SKIP_BUILD=1 (use the build as it
- * is), BENCH_NODE_FLAGS (extra node flags for the servers, e.g. "--cpu-prof").
+ * is), BENCH_NODE_FLAGS (extra node flags for the servers, e.g. "--cpu-prof"),
+ * BENCH_SERVER_LOG (a file for the servers' output).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOCKETS = Number(process.env.SOCKETS ?? 5000);
@@ -73,12 +74,14 @@ function start(args: string[], env: Record<string, string>): { child: ChildProce
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout?.on("data", (d) => {
+  // BENCH_SERVER_LOG names a file that receives the servers' output (with --trace-gc, say).
+  const log = process.env.BENCH_SERVER_LOG;
+  const keep = (d: Buffer) => {
     out += d;
-  });
-  child.stderr?.on("data", (d) => {
-    out += d;
-  });
+    if (log) fs.appendFileSync(log, d);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   return { child, output: () => out };
 }
 
