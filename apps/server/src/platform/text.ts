@@ -213,8 +213,21 @@ function arabicKeys(token: string): string[] {
   return [...keys].filter((k) => k.length >= 2);
 }
 
-const keyCache = new Map<string, string[]>();
-const KEY_CACHE_MAX = 50_000;
+// The keys of recent words, in two generations: when the young one is full it
+// becomes the old one, and a word found in the old one moves back to the young.
+// Words in steady use stay cached however many one-off tokens (order numbers,
+// addresses) pass through, and memory stays bounded.
+const KEY_CACHE_GENERATION = 25_000;
+let youngKeys = new Map<string, string[]>();
+let oldKeys = new Map<string, string[]>();
+
+function cacheKeys(token: string, keys: string[]): void {
+  if (youngKeys.size >= KEY_CACHE_GENERATION) {
+    oldKeys = youngKeys;
+    youngKeys = new Map();
+  }
+  youngKeys.set(token, keys);
+}
 
 /**
  * Every index key of one normalised token: the token itself and its stems
@@ -222,14 +235,19 @@ const KEY_CACHE_MAX = 50_000;
  * when their keys meet.
  */
 export function wordKeys(token: string): string[] {
-  const cached = keyCache.get(token);
-  if (cached) return cached;
+  const young = youngKeys.get(token);
+  if (young) return young;
+  const old = oldKeys.get(token);
+  if (old) {
+    cacheKeys(token, old);
+    return old;
+  }
   let keys: string[];
   if (ARABIC.test(token)) keys = arabicKeys(token);
   else if (LATIN_WORD.test(token)) keys = [...new Set([token, englishStemmer(token)])];
-  else keys = [token];
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-  keyCache.set(token, keys);
+  // Digits and mixed tokens are their own key: nothing to remember.
+  else return [token];
+  cacheKeys(token, keys);
   return keys;
 }
 
