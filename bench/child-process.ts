@@ -87,12 +87,18 @@ export async function freePort(start: number): Promise<number> {
   throw new Error("no free port");
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux, 100 ticks/s). */
-export function cpuMs(pid: number): number {
+/** A process's times from /proc/<pid>/stat in ms (Linux, 100 ticks/s): its own, and its reaped children's. */
+function procTimes(pid: number | string): { own: number; children: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  // Fields after the command name, which is in parentheses and may hold spaces:
+  // utime, stime, cutime, cstime are the 12th to 15th of them.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { own: (Number(f[11]) + Number(f[12])) * 10, children: (Number(f[13]) + Number(f[14])) * 10 };
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export function cpuMs(pid: number): number {
+  return procTimes(pid).own;
 }
 
 /**
@@ -107,10 +113,8 @@ export function databaseCpuMs(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // utime, stime, cutime, cstime
-      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+      const t = procTimes(entry);
+      total += t.own + t.children;
     } catch {
       // the process ended meanwhile
     }

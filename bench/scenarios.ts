@@ -62,30 +62,41 @@ async function measured(pid: number, run: () => Promise<LoadResult>): Promise<Me
   return withCpu(r, cpuMs(pid) - before, databaseCpuMs() - dbBefore);
 }
 
+/** One load of a measurement taken in turns: which server, and the n-th request to send it. */
+interface Turn {
+  pid: number;
+  base: string;
+  next: (n: number) => BenchRequest;
+}
+
 /**
- * Runs several measurements in turns, `rounds` times, each round taking its
+ * Measures several loads in turns, ctx.rounds times, each round taking its
  * share of the measured time (the first one after the warm-up), and pools
- * each measurement's rounds. The shared machine's speed drifts over minutes;
- * taken in turns, the API and its floor meet the same spells.
+ * each load's rounds. The shared machine's speed drifts over minutes; taken
+ * in turns, the API and its floor meet the same spells. `next` counts on
+ * across rounds.
  */
-async function inTurns(
-  ctx: BenchContext,
-  rounds: number,
-  runs: ((window: { durationMs: number; warmupMs: number }) => Promise<Measured>)[],
-): Promise<Measured[]> {
-  const done: Measured[][] = runs.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    const window = { durationMs: ctx.durationMs / rounds, warmupMs: round === 0 ? ctx.warmupMs : 0 };
-    for (const [i, run] of runs.entries()) done[i]?.push(await run(window));
+async function inTurns(ctx: BenchContext, turns: Turn[]): Promise<Measured[]> {
+  const done: Measured[][] = turns.map(() => []);
+  const sent = turns.map(() => 0);
+  for (let round = 0; round < ctx.rounds; round++) {
+    const window = { durationMs: ctx.durationMs / ctx.rounds, warmupMs: round === 0 ? ctx.warmupMs : 0 };
+    for (const [i, turn] of turns.entries()) {
+      const next = () => {
+        const n = sent[i] ?? 0;
+        sent[i] = n + 1;
+        return turn.next(n);
+      };
+      done[i]?.push(await measured(turn.pid, () => load(ctx, turn.base, next, undefined, window)));
+    }
   }
-  return done.map((parts) => {
-    const r = merge(parts);
-    return withCpu(
-      r,
+  return done.map((parts) =>
+    withCpu(
+      merge(parts),
       parts.reduce((n, p) => n + p.cpu, 0),
       parts.reduce((n, p) => n + p.dbCpu, 0),
-    );
-  });
+    ),
+  );
 }
 
 function reportRun(label: string, r: LoadResult): void {
@@ -117,69 +128,47 @@ export async function benchThroughput(ctx: BenchContext): Promise<Row[]> {
       },
     };
   };
-  // Counters across rounds: new customers stay new, returning ones are those already made.
+  // New customers stay new across rounds; returning ones are among those already made.
   let newCustomers = 0;
-  let returning = 0;
-  let floorPosts = 0;
-  const [floorPost, apiPostNew, apiPost] = await inTurns(ctx, ctx.rounds, [
-    (w) =>
-      measured(ctx.pids.floor, () =>
-        load(
-          ctx,
-          ctx.floor,
-          () => {
-            const s = pick(floorPosts++);
-            return {
-              method: "POST",
-              path: "/floor/conversations",
-              body: { subject: s.subject, body: s.body },
-            };
-          },
-          undefined,
-          w,
-        ),
-      ),
-    (w) =>
-      measured(ctx.pids.api, () =>
-        load(ctx, ctx.api, () => post(newCustomers, newCustomers++), undefined, w),
-      ),
-    (w) => {
-      const customers = Math.max(1, Math.min(5000, newCustomers));
-      return measured(ctx.pids.api, () =>
-        load(ctx, ctx.api, () => post(returning % customers, returning++), undefined, w),
-      );
+  const [floorPost, apiPostNew, apiPost] = await inTurns(ctx, [
+    {
+      pid: ctx.pids.floor,
+      base: ctx.floor,
+      next: (n) => {
+        const s = pick(n);
+        return { method: "POST", path: "/floor/conversations", body: { subject: s.subject, body: s.body } };
+      },
     },
+    {
+      pid: ctx.pids.api,
+      base: ctx.api,
+      next: (n) => {
+        newCustomers = n + 1;
+        return post(n, n);
+      },
+    },
+    { pid: ctx.pids.api, base: ctx.api, next: (n) => post(n % Math.max(1, Math.min(5000, newCustomers)), n) },
   ]);
   if (!floorPost || !apiPostNew || !apiPost) throw new Error("a measurement is missing");
   reportRun("floor POST", floorPost);
   reportRun("Khidma POST /api/v1/conversations, new customers", apiPostNew);
   reportRun("Khidma POST /api/v1/conversations, returning customers", apiPost);
 
-  const [floorGet, apiGet] = await inTurns(ctx, ctx.rounds, [
-    (w) =>
-      measured(ctx.pids.floor, () =>
-        load(
-          ctx,
-          ctx.floor,
-          () => ({ method: "GET", path: `/floor/conversations?account=${ctx.accounts.small}` }),
-          undefined,
-          w,
-        ),
-      ),
-    (w) =>
-      measured(ctx.pids.api, () =>
-        load(
-          ctx,
-          ctx.api,
-          () => ({
-            method: "GET",
-            path: "/api/v1/conversations?view=all&limit=25",
-            headers: bearer(ctx.tokens.small),
-          }),
-          undefined,
-          w,
-        ),
-      ),
+  const [floorGet, apiGet] = await inTurns(ctx, [
+    {
+      pid: ctx.pids.floor,
+      base: ctx.floor,
+      next: () => ({ method: "GET", path: `/floor/conversations?account=${ctx.accounts.small}` }),
+    },
+    {
+      pid: ctx.pids.api,
+      base: ctx.api,
+      next: () => ({
+        method: "GET",
+        path: "/api/v1/conversations?view=all&limit=25",
+        headers: bearer(ctx.tokens.small),
+      }),
+    },
   ]);
   if (!floorGet || !apiGet) throw new Error("a measurement is missing");
   reportRun("floor GET page", floorGet);

@@ -125,6 +125,27 @@ async function runPool(
  */
 type RoundTrip = (i: number, body: string) => Promise<number>;
 
+/**
+ * Listens on the probes' sockets; the function it returns gives, for a body,
+ * the time the frame carrying it (as `bodyOf` reads a frame) arrives.
+ */
+function arrivals(
+  sockets: WebSocket[],
+  bodyOf: (raw: WebSocket.RawData) => string | undefined,
+): (body: string) => Promise<number> {
+  const waiting = new Map<string, (at: number) => void>();
+  for (const socket of sockets.slice(0, PROBES)) {
+    socket.on("message", (raw) => {
+      const at = performance.now();
+      const body = bodyOf(raw);
+      if (body === undefined) return;
+      waiting.get(body)?.(at);
+      waiting.delete(body);
+    });
+  }
+  return (body) => new Promise<number>((resolve) => waiting.set(body, resolve));
+}
+
 /** Delivery latencies and what the server's process spent on them. */
 interface Deliveries {
   p50: number;
@@ -193,7 +214,7 @@ async function khidma(): Promise<Measured> {
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`${base}/api/health`, server.child, server.output);
-    // The bench entry does not bootstrap the first account: sign-in tells.
+    // Signing in shows that the server bootstrapped the first account from the environment.
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -263,21 +284,15 @@ async function khidma(): Promise<Measured> {
     const after = rssKb(server.child.pid as number);
     const perSocketKb = (after - before) / SOCKETS;
 
-    // Each probe's socket resolves the delivery its frame carries.
-    const waiting = new Map<string, (at: number) => void>();
-    for (let i = 0; i < PROBES; i++) {
-      sockets[i]?.on("message", (raw) => {
-        const at = performance.now();
-        const frame = JSON.parse(String(raw)) as { type: string; message?: { body: string } };
-        if (frame.type !== "message" || !frame.message) return;
-        waiting.get(frame.message.body)?.(at);
-        waiting.delete(frame.message.body);
-      });
-    }
+    const arrival = arrivals(sockets, (raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string; message?: { body: string } };
+      return frame.type === "message" ? frame.message?.body : undefined;
+    });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const baseUrl = new URL(base);
     const reply: RoundTrip = async (i, body) => {
-      const seen = new Promise<number>((resolve) => waiting.set(body, resolve));
-      const res = await send(agent, new URL(base), {
+      const seen = arrival(body);
+      const res = await send(agent, baseUrl, {
         method: "POST",
         path: `/api/v1/conversations/${conversations[i % PROBES]}/messages`,
         headers: bearer,
@@ -315,17 +330,9 @@ async function echo(): Promise<Measured> {
     const sockets = await openSockets(() => `ws://127.0.0.1:${port}`, SOCKETS, false);
     await sleep(10_000);
     const perSocketKb = (rssKb(pid) - before) / SOCKETS;
-    const waiting = new Map<string, (at: number) => void>();
-    for (let i = 0; i < PROBES; i++) {
-      sockets[i]?.on("message", (raw) => {
-        const at = performance.now();
-        const body = String(raw);
-        waiting.get(body)?.(at);
-        waiting.delete(body);
-      });
-    }
+    const arrival = arrivals(sockets, (raw) => String(raw));
     const echoed: RoundTrip = (i, body) => {
-      const seen = new Promise<number>((resolve) => waiting.set(body, resolve));
+      const seen = arrival(body);
       (sockets[i % PROBES] as WebSocket).send(body);
       return seen;
     };
