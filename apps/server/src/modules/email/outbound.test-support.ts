@@ -47,16 +47,18 @@ export async function startCaptureSmtp(): Promise<CaptureSmtp> {
       });
     },
   });
+  // SMTPServer re-emits its socket server's errors on itself, and an error
+  // with no listener there throws: a port another program holds must only
+  // make us try the next one.
+  let onError: (() => void) | null = null;
+  server.on("error", () => onError?.());
   for (let i = 0; i < 50; i += 1) {
     const port = 20000 + Math.floor(Math.random() * 12000);
     const ok = await new Promise<boolean>((resolve) => {
-      const onError = () => resolve(false);
-      server.server.once("error", onError);
-      server.listen(port, "127.0.0.1", () => {
-        server.server.off("error", onError);
-        resolve(true);
-      });
+      onError = () => resolve(false);
+      server.listen(port, "127.0.0.1", () => resolve(true));
     });
+    onError = null;
     if (ok) {
       return Object.assign(capture as CaptureSmtp, {
         port,
