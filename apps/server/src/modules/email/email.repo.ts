@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
 import { type ContactJson, contactJsonByIdentifier } from "../contacts/contacts.repo";
-import { type ConversationRow, rowColumns } from "../conversations/conversations.repo";
+import { type ConversationRow, rowColumnsSql } from "../conversations/conversations.repo";
 
 /** The conversation an email belongs to, as threading finds it. */
 export interface ThreadRow {
@@ -308,9 +308,7 @@ export async function insertEmailConversationWithMessage(
       union all
       ${messageCreatedEvent(accountId, v.message)}
     )
-    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, m.id as message_id, ${STORED_FILES} from c, m`.execute(
-    db,
-  );
+    select ${rowColumnsSql}, m.id as message_id, ${STORED_FILES} from c, m`.execute(db);
   const row = rows[0];
   if (!row) throw new Error("the email conversation was not stored");
   return row;
@@ -358,7 +356,7 @@ export async function appendEmailMessage(
              jsonb_build_object('status', c.status_before), jsonb_build_object('status', c.status), ${at}::timestamptz
         from c where c.status is distinct from c.status_before
     )
-    select ${sql.join(rowColumns.map((col) => sql.ref(col)))}, c.status_before, m.id as message_id, ${STORED_FILES}
+    select ${rowColumnsSql}, c.status_before, m.id as message_id, ${STORED_FILES}
       from c, m`.execute(db);
   return rows[0];
 }
