@@ -269,10 +269,12 @@ export interface NewContactValues {
  * Data-modifying CTEs for a statement that finds a customer or creates them
  * on the way. The statement must already have a CTE `found` whose `contact`
  * column holds the customer found (or null): only when it is null, `nc`
- * inserts the contact and `ni` its email and phone; `json` reads them back
- * as ContactJson. An email or phone another contact already holds makes the
- * whole statement fail with a unique violation, so nothing is half-stored
- * and the caller can take the slower path that finds the other contact.
+ * inserts the contact and `ni` its email and phone; `id` reads the new
+ * contact's id (null when one was found), and createdContactJson builds the
+ * rest from the values stored, with no JSON built in the database. An email
+ * or phone another contact already holds makes the whole statement fail with
+ * a unique violation, so nothing is half-stored and the caller can take the
+ * slower path that finds the other contact.
  */
 export function newContactCtes(accountId: number, v: NewContactValues) {
   return {
@@ -282,15 +284,37 @@ export function newContactCtes(accountId: number, v: NewContactValues) {
       select ${accountId}::int8, ${v.name}::text, ${v.language}::text, null, '{}'::jsonb, ${v.search.text}::text,
              to_tsvector('simple', ${v.search.terms}::text), ${v.at}::timestamptz, ${v.at}::timestamptz
        where (select found.contact from found) is null
-      returning id, name, language, company, attributes, created_at, updated_at
+      returning id
     ),
     ni as (
       insert into contact_identifiers (account_id, contact_id, kind, value, position)
       select ${accountId}::int8, nc.id, x.kind, x.value, 0
         from nc, (values ('email', ${v.email}::text), ('phone', ${v.phone}::text)) as x(kind, value)
        where x.value is not null
-      returning contact_id, kind, value, position, bounced_at, bounce_reason
     )`,
-    json: sql<ContactJson>`(select ${contactJsonObject(sql`ni i`)} from nc ct)`,
+    id: sql<number | null>`(select nc.id from nc)`,
+  };
+}
+
+/** The contact newContactCtes stored under `id`, as ContactJson (identifiers by kind, as the database orders them). */
+export function createdContactJson(id: number, v: NewContactValues): ContactJson {
+  const at = v.at.toISOString();
+  const identifiers: ContactJson["identifiers"] = [];
+  for (const [kind, value] of [
+    ["email", v.email],
+    ["phone", v.phone],
+  ] as const) {
+    if (value !== null)
+      identifiers.push({ contact_id: id, kind, value, position: 0, bounced_at: null, bounce_reason: null });
+  }
+  return {
+    id,
+    name: v.name,
+    language: v.language,
+    company: null,
+    attributes: {},
+    created_at: at,
+    updated_at: at,
+    identifiers,
   };
 }

@@ -3,6 +3,7 @@ import { type Executor, PREPARED } from "../../platform/db";
 import {
   type ContactJson,
   contactJsonByIdentifier,
+  createdContactJson,
   type NewContactValues,
   newContactCtes,
 } from "../contacts/contacts.repo";
@@ -187,22 +188,27 @@ export async function insertConversationWithMessage(
   const m = values.message;
   const who = values.contact;
   const actor = values.actor;
-  let contact: RawBuilder<unknown>;
+  // ct: the customer found (as ContactJson, null when given by id or
+  // created here) and the id the conversation takes (null: nobody found).
+  let ct: RawBuilder<unknown>;
   let before = sql``;
   // A created contact's event comes first, so the audit log reads in order.
   let contactEvent = sql``;
-  if ("id" in who) contact = sql`json_build_object('id', ${who.id}::int8)`;
+  if ("id" in who) ct = sql`select null::json as contact, ${who.id}::int8 as contact_id`;
   else if (who.orCreate) {
     const created = newContactCtes(accountId, who.orCreate.create);
     before = sql`found as (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),
     ${created.ctes},`;
-    contact = sql`coalesce((select found.contact from found), ${created.json})`;
+    ct = sql`select found.contact, coalesce((found.contact->>'id')::int8, ${created.id}) as contact_id from found`;
     contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
              'contact', nc.id, ${JSON.stringify(who.orCreate.createdAfter)}::jsonb, ${values.at}::timestamptz
         from nc
       union all
       `;
-  } else contact = contactJsonByIdentifier(accountId, who.email, who.phone);
+  } else {
+    ct = sql`select f.contact, (f.contact->>'id')::int8 as contact_id
+               from (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact) f`;
+  }
   // Raw SQL rather than the query builder: this runs once per new
   // conversation, and building the statement cost more than sending it.
   const { rows } = await sql<
@@ -213,17 +219,17 @@ export async function insertConversationWithMessage(
     }
   >`${sql.raw(PREPARED)}
     with ${before}
-    ct as (select ${contact} as contact),
+    ct as (${ct}),
     c as (
       insert into conversations (account_id, number, subject, status, priority, type, channel, language,
                                  contact_id, assignee_id, team_id, tags, preview, message_count, last_seq,
                                  last_message_at, solved_at, search_text, search_tsv, created_at, updated_at)
       select ${accountId}::int8, ${values.number}::int8, ${values.subject}::text, 'new', ${values.priority}::text,
-             ${values.type}::text, ${values.channel}::text, ${values.language}::text, (ct.contact->>'id')::int8,
+             ${values.type}::text, ${values.channel}::text, ${values.language}::text, ct.contact_id,
              null, null, ${values.tags}::text[], ${values.preview}::text, 1, 1, ${values.at}::timestamptz, null,
              ${values.search.text}::text, to_tsvector('simple', ${values.search.terms}::text),
              ${values.at}::timestamptz, ${values.at}::timestamptz
-        from ct where ct.contact is not null
+        from ct where ct.contact_id is not null
       returning *
     ),
     m as (
@@ -257,7 +263,12 @@ export async function insertConversationWithMessage(
   const { message_id, contact: found, auto_assign, ...conversation } = row;
   const autoAssign = auto_assign ?? false;
   if (message_id === null) return { row: null, messageId: null, contact: null, autoAssign };
-  return { row: conversation, messageId: message_id, contact: "id" in who ? null : found, autoAssign };
+  let contact: ContactJson | null = null;
+  if (!("id" in who)) {
+    contact =
+      found ?? (who.orCreate ? createdContactJson(conversation.contact_id, who.orCreate.create) : null);
+  }
+  return { row: conversation, messageId: message_id, contact, autoAssign };
 }
 
 /** One conversation of the account; `forUpdate` locks it for the rest of the transaction. */

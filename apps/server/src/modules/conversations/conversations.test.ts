@@ -277,6 +277,13 @@ describe(`conversations (${testDatabase})`, () => {
           language: "en",
         },
       });
+      // The new contact as the creation answered it is the contact as stored.
+      const stored = await call(t.app, {
+        method: "GET",
+        url: `/api/v1/contacts/${first.contactDetail.id}`,
+        headers: a.headers,
+      });
+      expect(stored.body).toEqual(first.contactDetail);
       const second = await openConversation(t, a);
       expect(second.number).toBe(2);
       expect(second.channel).toBe("api");
