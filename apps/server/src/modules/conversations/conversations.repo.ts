@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
 import {
   type ContactJson,
@@ -190,14 +190,19 @@ export async function insertConversationWithMessage(
   const actor = values.actor;
   // ct: the customer found (as ContactJson, null when given by id or
   // created here) and the id the conversation takes (null: nobody found).
-  let ct: RawBuilder<unknown>;
+  // `found` is materialized so its lookup runs once, however often the
+  // statement reads its result.
+  let ct = sql`select found.contact, (found.contact->>'id')::int8 as contact_id from found`;
   let before = sql``;
   // A created contact's event comes first, so the audit log reads in order.
   let contactEvent = sql``;
   if ("id" in who) ct = sql`select null::json as contact, ${who.id}::int8 as contact_id`;
-  else if (who.orCreate) {
+  else {
+    before = sql`found as materialized (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),`;
+  }
+  if (!("id" in who) && who.orCreate) {
     const created = newContactCtes(accountId, who.orCreate.create);
-    before = sql`found as (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),
+    before = sql`${before}
     ${created.ctes},`;
     ct = sql`select found.contact, coalesce((found.contact->>'id')::int8, ${created.id}) as contact_id from found`;
     contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
@@ -205,9 +210,6 @@ export async function insertConversationWithMessage(
         from nc
       union all
       `;
-  } else {
-    ct = sql`select f.contact, (f.contact->>'id')::int8 as contact_id
-               from (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact) f`;
   }
   // Raw SQL rather than the query builder: this runs once per new
   // conversation, and building the statement cost more than sending it.
