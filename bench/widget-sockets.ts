@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { freePort } from "../e2e/support/server";
-import { cpuMs } from "./child-process";
+import { cpuMs, rssMb } from "./child-process";
 import { send } from "./load-generator";
 
 /**
@@ -49,12 +49,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ADMIN = { email: "bench@khidma.test", password: "bench-owner-password" };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const rssKb = (pid: number) => rssMb(pid) * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rssKb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-}
 
 function p(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -233,8 +229,8 @@ async function inTurns(
   loop: (target: Target, count: number) => Promise<Deliveries>,
 ): Promise<Figures[]> {
   const parts: Deliveries[][] = targets.map(() => []);
+  const count = Math.ceil(DELIVERIES / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
-    const count = Math.ceil(DELIVERIES / ROUNDS);
     for (const [i, target] of targets.entries()) parts[i]?.push(await loop(target, count));
   }
   return parts.map(pooled);

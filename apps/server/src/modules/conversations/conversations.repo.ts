@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
 import {
   type ContactJson,
@@ -188,28 +188,30 @@ export async function insertConversationWithMessage(
   const m = values.message;
   const who = values.contact;
   const actor = values.actor;
-  // ct: the customer found (as ContactJson, null when given by id or
-  // created here) and the id the conversation takes (null: nobody found).
-  // `found` is materialized so its lookup runs once, however often the
-  // statement reads its result.
-  let ct = sql`select found.contact, (found.contact->>'id')::int8 as contact_id from found`;
+  // ct: the customer found (as ContactJson; null when given by id or created
+  // here) and the id the conversation takes (null: nobody found). `found` is
+  // materialized so its lookup runs once, however often the statement reads it.
+  let ct: RawBuilder<unknown>;
   let before = sql``;
   // A created contact's event comes first, so the audit log reads in order.
   let contactEvent = sql``;
   if ("id" in who) ct = sql`select null::json as contact, ${who.id}::int8 as contact_id`;
   else {
-    before = sql`found as materialized (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),`;
-  }
-  if (!("id" in who) && who.orCreate) {
-    const created = newContactCtes(accountId, who.orCreate.create);
-    before = sql`${before}
+    const found = sql`found as materialized (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),`;
+    if (who.orCreate) {
+      const created = newContactCtes(accountId, who.orCreate.create);
+      before = sql`${found}
     ${created.ctes},`;
-    ct = sql`select found.contact, coalesce((found.contact->>'id')::int8, ${created.id}) as contact_id from found`;
-    contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
+      ct = sql`select found.contact, coalesce((found.contact->>'id')::int8, ${created.id}) as contact_id from found`;
+      contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
              'contact', nc.id, ${JSON.stringify(who.orCreate.createdAfter)}::jsonb, ${values.at}::timestamptz
         from nc
       union all
       `;
+    } else {
+      before = found;
+      ct = sql`select found.contact, (found.contact->>'id')::int8 as contact_id from found`;
+    }
   }
   // Raw SQL rather than the query builder: this runs once per new
   // conversation, and building the statement cost more than sending it.
@@ -265,11 +267,11 @@ export async function insertConversationWithMessage(
   const { message_id, contact: found, auto_assign, ...conversation } = row;
   const autoAssign = auto_assign ?? false;
   if (message_id === null) return { row: null, messageId: null, contact: null, autoAssign };
-  let contact: ContactJson | null = null;
-  if (!("id" in who)) {
-    contact =
-      found ?? (who.orCreate ? createdContactJson(conversation.contact_id, who.orCreate.create) : null);
-  }
+  // Given by id: the caller has the contact. Found: as the database read it. Created: as stored here.
+  const contact =
+    "id" in who
+      ? null
+      : (found ?? (who.orCreate ? createdContactJson(conversation.contact_id, who.orCreate.create) : null));
   return { row: conversation, messageId: message_id, contact, autoAssign };
 }
 
