@@ -236,23 +236,26 @@ function contactJsonObject(identifiers: RawBuilder<unknown>) {
 /**
  * A scalar subquery for statements that read several things in one round
  * trip: the contact that owns the email (first) or the phone, as ContactJson,
- * or null. The account is a value, or a column of the enclosing statement.
+ * or null. The account, the email and the phone are values, or columns of
+ * the enclosing statement. Two lookups rather than one with OR: each is
+ * then one probe of the identifiers' primary key, whether email and phone
+ * are values or columns.
  */
 export function contactJsonByIdentifier(
   accountId: number | RawBuilder<number>,
-  email: string | null,
-  phone: string | null,
+  email: string | null | RawBuilder<string | null>,
+  phone: string | null | RawBuilder<string | null>,
 ) {
   return sql<ContactJson | null>`(select ${contactJsonObject(
     sql`contact_identifiers i where i.account_id = ct.account_id and i.contact_id = ct.id`,
   )}
       from contacts ct
      where ct.account_id = ${accountId}
-       and ct.id = (select ci.contact_id from contact_identifiers ci
-                     where ci.account_id = ${accountId}
-                       and ((ci.kind = 'email' and ci.value = ${email}::text)
-                         or (ci.kind = 'phone' and ci.value = ${phone}::text))
-                     order by ci.kind = 'email' desc limit 1))`;
+       and ct.id = coalesce(
+             (select ci.contact_id from contact_identifiers ci
+               where ci.account_id = ${accountId} and ci.kind = 'email' and ci.value = ${email}::text),
+             (select ci.contact_id from contact_identifiers ci
+               where ci.account_id = ${accountId} and ci.kind = 'phone' and ci.value = ${phone}::text)))`;
 }
 
 /** A new contact to store inside another statement (see newContactCtes). */

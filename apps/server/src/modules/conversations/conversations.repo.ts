@@ -275,6 +275,172 @@ export async function insertConversationWithMessage(
   return { row: conversation, messageId: message_id, contact, autoAssign };
 }
 
+/** A conversation for insertConversationsWithMessages: its customer is found by email or phone, or created. */
+export type NewConversationByIdentifier = NewConversation & {
+  contact: Extract<NewConversation["contact"], { email: string | null }>;
+};
+
+/**
+ * insertConversationWithMessage for several conversations of one account in
+ * ONE statement, which is how a busy server creates conversations that
+ * arrive together (see creation-batches.ts): the statement's fixed costs (a
+ * round trip, planning and starting a dozen steps, a commit and its disk
+ * flush) are paid once for all of them. Each customer is looked up by email
+ * or phone and, when it has `orCreate` and nobody has them, created. The
+ * rows travel as one JSON array, so the statement's text is the same for any
+ * number of them and it is prepared once. Returns what each one did, in the
+ * order given. It is all or nothing: an email or phone stored twice (by two
+ * of these, or by another request meanwhile) fails the whole statement, and
+ * the caller then stores each one on its own.
+ */
+export async function insertConversationsWithMessages(
+  db: Executor,
+  accountId: number,
+  list: NewConversationByIdentifier[],
+): Promise<StoredConversation[]> {
+  const rowsJson = JSON.stringify(
+    list.map((v, i) => {
+      const create = v.contact.orCreate;
+      return {
+        i,
+        account_id: accountId,
+        number: v.number,
+        subject: v.subject,
+        priority: v.priority,
+        type: v.type,
+        channel: v.channel,
+        language: v.language,
+        tags: v.tags,
+        preview: v.preview,
+        s_text: v.search.text,
+        s_terms: v.search.terms,
+        at: v.at.toISOString(),
+        kind: v.message.kind,
+        body: v.message.body,
+        author: v.message.authorUserId,
+        m_text: v.message.search.text,
+        m_terms: v.message.search.terms,
+        actor_user: v.actor.userId,
+        actor_token: v.actor.tokenId,
+        created_after: v.createdAfter,
+        email: v.contact.email,
+        phone: v.contact.phone,
+        create: create !== undefined,
+        c_name: create?.create.name ?? null,
+        c_language: create?.create.language ?? null,
+        c_text: create?.create.search.text ?? null,
+        c_terms: create?.create.search.terms ?? null,
+        c_after: create?.createdAfter ?? null,
+      };
+    }),
+  );
+  // The account as a column, not a value: planned for a value, PostgreSQL
+  // believes a new account's statistics (no contacts yet) and may read all
+  // of its identifiers instead of probing the primary key.
+  const found = contactJsonByIdentifier(sql.ref("r.account_id"), sql.ref("r.email"), sql.ref("r.phone"));
+  const { rows } = await sql<
+    Omit<ConversationRow, "contact_name"> & {
+      i: number;
+      message_id: number | null;
+      contact: ContactJson | null;
+      auto_assign: boolean | null;
+    }
+  >`${sql.raw(PREPARED)}
+    with r as materialized (
+      select * from jsonb_to_recordset(${rowsJson}::jsonb) as r(
+        i int, account_id int8, number int8, subject text, priority text, type text, channel text, language text, tags jsonb,
+        preview text, s_text text, s_terms text, at timestamptz, kind text, body text, author int8, m_text text,
+        m_terms text, actor_user int8, actor_token int8, created_after jsonb, email text, phone text,
+        "create" boolean, c_name text, c_language text, c_text text, c_terms text, c_after jsonb)
+    ),
+    found as materialized (select r.i, ${found} as contact from r),
+    nc as materialized (
+      select r.i, nextval(pg_get_serial_sequence('contacts', 'id')) as id
+        from r join found f on f.i = r.i
+       where r."create" and f.contact is null
+    ),
+    nci as (
+      insert into contacts (id, account_id, name, language, company, attributes, search_text, search_tsv,
+                            created_at, updated_at)
+      overriding system value
+      select nc.id, ${accountId}::int8, r.c_name, r.c_language, null, '{}'::jsonb, r.c_text,
+             to_tsvector('simple', r.c_terms), r.at, r.at
+        from nc join r on r.i = nc.i
+    ),
+    ni as (
+      insert into contact_identifiers (account_id, contact_id, kind, value, position)
+      select ${accountId}::int8, nc.id, x.kind, x.value, 0
+        from nc join r on r.i = nc.i, lateral (values ('email', r.email), ('phone', r.phone)) as x(kind, value)
+       where x.value is not null
+    ),
+    ct as materialized (
+      select r.i, f.contact, coalesce((f.contact->>'id')::int8, nc.id) as contact_id
+        from r join found f on f.i = r.i left join nc on nc.i = r.i
+    ),
+    c as (
+      insert into conversations (account_id, number, subject, status, priority, type, channel, language,
+                                 contact_id, assignee_id, team_id, tags, preview, message_count, last_seq,
+                                 last_message_at, solved_at, search_text, search_tsv, created_at, updated_at)
+      select ${accountId}::int8, r.number, r.subject, 'new', r.priority, r.type, r.channel, r.language,
+             ct.contact_id, null, null, array(select jsonb_array_elements_text(r.tags)), r.preview, 1, 1, r.at,
+             null, r.s_text, to_tsvector('simple', r.s_terms), r.at, r.at
+        from r join ct on ct.i = r.i
+       where ct.contact_id is not null
+      returning *
+    ),
+    m as (
+      insert into messages (account_id, conversation_id, kind, body, author_user_id, author_contact_id,
+                            mentions, search_text, search_tsv, created_at, seq)
+      select ${accountId}::int8, c.id, r.kind, r.body, r.author, c.contact_id, '{}'::int8[], r.m_text,
+             to_tsvector('simple', r.m_terms), r.at, 1
+        from c join r on r.number = c.number
+      returning id, conversation_id
+    ),
+    e as (
+      -- Each conversation's events in the order they happened: its contact, itself, its message.
+      insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, after, created_at)
+      select ${accountId}::int8, x.actor_user, x.actor_token, x.type, x.subject_type, x.subject_id, x.after, x.at
+        from (
+          select r.i, 1 as step, r.actor_user, r.actor_token, 'contact.created' as type,
+                 'contact' as subject_type, nc.id as subject_id, r.c_after as after, r.at
+            from nc join r on r.i = nc.i
+          union all
+          select r.i, 2, r.actor_user, r.actor_token, 'conversation.created', 'conversation', c.id,
+                 r.created_after || jsonb_build_object('contactId', c.contact_id), r.at
+            from c join r on r.number = c.number
+          union all
+          select r.i, 3, r.actor_user, r.actor_token, 'message.created', 'message', m.id,
+                 jsonb_build_object('conversationId', c.id, 'kind', r.kind), r.at
+            from m join c on c.id = m.conversation_id join r on r.number = c.number
+        ) x
+       order by x.i, x.step
+    )
+    select r.i, ${rowColumnsSql}, m.id as message_id, ct.contact,
+           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign
+      from r join ct on ct.i = r.i
+      left join c on c.number = r.number
+      left join m on m.conversation_id = c.id`.execute(db);
+  const stored: StoredConversation[] = new Array(list.length);
+  for (const row of rows) {
+    const { i, message_id, contact: found, auto_assign, ...conversation } = row;
+    const v = list[i];
+    if (!v) continue;
+    const autoAssign = auto_assign ?? false;
+    const create = v.contact.orCreate;
+    stored[i] =
+      message_id === null
+        ? { row: null, messageId: null, contact: null, autoAssign }
+        : {
+            row: conversation,
+            messageId: message_id,
+            contact: found ?? (create ? createdContactJson(conversation.contact_id, create.create) : null),
+            autoAssign,
+          };
+  }
+  for (let i = 0; i < list.length; i++) if (!stored[i]) throw new Error("a conversation was not stored");
+  return stored;
+}
+
 /** One conversation of the account; `forUpdate` locks it for the rest of the transaction. */
 export async function findConversation(
   db: Executor,

@@ -37,6 +37,7 @@ import {
   insertConversationWithMessage,
   listConversationRows,
   type NewConversation,
+  type NewConversationByIdentifier,
   type StoredConversation,
   subjectEvents,
 } from "./conversations.repo";
@@ -47,6 +48,7 @@ import {
   previewOf,
   UNSOLVED_STATUSES,
 } from "./conversations.rules";
+import { CreationBatches } from "./creation-batches";
 
 /** What a new conversation is made of: the customer's first message and who they are. */
 export interface CreateConversationInput {
@@ -78,6 +80,22 @@ export async function getConversation(
 
 const UNIQUE_VIOLATION = "23505";
 
+// The creation batches of each database (see creation-batches.ts). On
+// PostgreSQL, half the pool's connections may be creating at once; the rest
+// serve everything else. PGlite runs one statement at a time.
+const batchesOf = new WeakMap<object, CreationBatches>();
+
+function creationBatches(ctx: AppContext): CreationBatches {
+  let batches = batchesOf.get(ctx.db);
+  if (!batches) {
+    const concurrency =
+      ctx.dbKind === "pglite" ? 1 : Math.max(1, Math.floor(ctx.config.databasePoolSize / 2));
+    batches = new CreationBatches(ctx.db, concurrency);
+    batchesOf.set(ctx.db, batches);
+  }
+  return batches;
+}
+
 // Customers (account, email, phone) whose conversation this process stored
 // recently, least recent first. Only a choice of statement depends on it: a
 // stale entry costs one statement more, never a wrong contact.
@@ -96,7 +114,9 @@ function rememberCustomer(key: string): void {
 /**
  * Opens a conversation from a customer's first message: finds the contact by
  * email or phone or creates it, numbers the conversation per account and
- * stores the inbound message, atomically, in one statement.
+ * stores the inbound message, atomically, in one statement; on a busy
+ * server, one statement with the other conversations that wait to be
+ * stored (creation-batches.ts).
  */
 export async function createConversation(
   ctx: AppContext,
@@ -125,19 +145,21 @@ export async function createConversation(
     language,
     tags,
   };
-  const store = (db: Executor, contact: NewConversation["contact"]) =>
-    insertConversationWithMessage(db, actor.accountId, {
-      ...values,
-      contact,
-      preview: previewOf(body),
-      search: conversationSearch(subject),
-      at,
-      message: { kind: "inbound", body, authorUserId: null, search: searchDocument(body) },
-      actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
-      createdAfter: { ...values, status: "new" },
-    });
+  const unstored = {
+    ...values,
+    preview: previewOf(body),
+    search: conversationSearch(subject),
+    at,
+    message: { kind: "inbound", body, authorUserId: null, search: searchDocument(body) },
+    actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
+    createdAfter: { ...values, status: "new" },
+  };
+  const conversation = <C extends NewConversation["contact"]>(contact: C) => ({ ...unstored, contact });
+  const batches = creationBatches(ctx);
+  const store = (contact: NewConversationByIdentifier["contact"]) =>
+    batches.store(actor.accountId, conversation(contact));
   // The customer is found by their email or phone, or created with their
-  // identifiers and event, by the conversation's own statement. A customer
+  // identifiers and event, by the statement that stores the conversation. A customer
   // this process has seen recently is only looked up, which is the cheaper
   // statement; when the lookup finds no one after all (the contact was
   // deleted), the creating statement runs. When another request stores the
@@ -145,11 +167,9 @@ export async function createConversation(
   // transaction below finds the other request's contact.
   const identity = contactIdentity(input.contact);
   const customerKey = `${actor.accountId} ${identity.email ?? ""} ${identity.phone ?? ""}`;
-  let stored: StoredConversation | null = knownCustomers.has(customerKey)
-    ? await store(ctx.db, identity)
-    : null;
+  let stored: StoredConversation | null = knownCustomers.has(customerKey) ? await store(identity) : null;
   if (!stored?.row) {
-    stored = await store(ctx.db, {
+    stored = await store({
       ...identity,
       orCreate: newContact(input.contact, identity, language, at),
     }).catch((err: unknown) => {
@@ -162,7 +182,12 @@ export async function createConversation(
   if (!stored?.row) {
     ({ stored, contact } = await ctx.db.transaction().execute(async (tx) => {
       const { contact } = await findOrCreateContact(tx, actor, at, { ...input.contact, language });
-      return { stored: await store(tx, { id: contact.id }), contact };
+      const stored = await insertConversationWithMessage(
+        tx,
+        actor.accountId,
+        conversation({ id: contact.id }),
+      );
+      return { stored, contact };
     }));
   }
   if (stored.row === null || !contact) throw new AppError("internal");
