@@ -437,7 +437,10 @@ export async function insertConversationsWithMessages(
             autoAssign,
           };
   }
-  for (let i = 0; i < list.length; i++) if (!stored[i]) throw new Error("a conversation was not stored");
+  // The statement answers one row per conversation given; it committed, so
+  // a missing one is a fault to report, never a reason to store it again.
+  for (let i = 0; i < list.length; i++)
+    if (!stored[i]) throw new Error("a stored conversation was not read back");
   return stored;
 }
 

@@ -27,10 +27,10 @@ interface Waiting {
  * of once per conversation, and the database is not handed more work at
  * once than it has cores for.
  *
- * Each conversation's outcome is its own: when a batch's statement fails
- * (say, two of its customers share a new email), every conversation of it is
- * stored again on its own, and only those whose statement fails see an
- * error.
+ * Each conversation's outcome is its own: when the database refuses a
+ * batch's statement (say, two of its customers share a new email), every
+ * conversation of it is stored again on its own, and only those whose
+ * statement fails see an error.
  */
 export class CreationBatches {
   private readonly waiting = new Map<number, Waiting[]>();
@@ -80,23 +80,36 @@ export class CreationBatches {
 
   private async run(accountId: number, batch: Waiting[]): Promise<void> {
     if (batch.length > 1) {
-      let stored: StoredConversation[] | null = null;
+      let stored: StoredConversation[];
       try {
         stored = await insertConversationsWithMessages(
           this.db,
           accountId,
           batch.map((w) => w.values),
         );
-      } catch {
-        // Retried one by one below: the failure may belong to one of them only.
+      } catch (err) {
+        // Only a statement the database refused stored nothing and may be
+        // retried; after a lost connection it may have committed.
+        if (!refusedByDatabase(err)) {
+          for (const w of batch) w.reject(err);
+          return;
+        }
+        stored = [];
       }
-      if (stored) {
+      if (stored.length) {
         for (const [i, w] of batch.entries()) w.resolve(stored[i] as StoredConversation);
         return;
       }
     }
+    // One by one: a refused batch's failure may belong to one of them only.
     await Promise.all(
       batch.map((w) => insertConversationWithMessage(this.db, accountId, w.values).then(w.resolve, w.reject)),
     );
   }
+}
+
+/** Whether an error is PostgreSQL's answer to a statement (an SQLSTATE), after which it stored nothing. */
+function refusedByDatabase(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === "string";
 }
