@@ -258,7 +258,7 @@ export function contactJsonByIdentifier(
                where ci.account_id = ${accountId} and ci.kind = 'phone' and ci.value = ${phone}::text)))`;
 }
 
-/** A new contact to store inside another statement (see newContactCtes). */
+/** A new contact that another module's statement stores (see insertConversationsWithMessages). */
 export interface NewContactValues {
   name: string;
   language: string | null;
@@ -269,37 +269,10 @@ export interface NewContactValues {
 }
 
 /**
- * Data-modifying CTEs for a statement that finds a customer or creates them
- * on the way. The statement must already have a CTE `found` whose `contact`
- * column holds the customer found (or null): only when it is null, `nc`
- * inserts the contact and `ni` its email and phone; `id` reads the new
- * contact's id (null when one was found), and createdContactJson builds the
- * rest from the values stored, with no JSON built in the database. An email
- * or phone another contact already holds makes the whole statement fail with
- * a unique violation, so nothing is half-stored and the caller can take the
- * slower path that finds the other contact.
+ * A contact another statement stored under `id` from these values, as
+ * ContactJson (identifiers by kind, as the database orders them), built here
+ * rather than read back.
  */
-export function newContactCtes(accountId: number, v: NewContactValues) {
-  return {
-    ctes: sql`nc as (
-      insert into contacts (account_id, name, language, company, attributes, search_text, search_tsv,
-                            created_at, updated_at)
-      select ${accountId}::int8, ${v.name}::text, ${v.language}::text, null, '{}'::jsonb, ${v.search.text}::text,
-             to_tsvector('simple', ${v.search.terms}::text), ${v.at}::timestamptz, ${v.at}::timestamptz
-       where (select found.contact from found) is null
-      returning id
-    ),
-    ni as (
-      insert into contact_identifiers (account_id, contact_id, kind, value, position)
-      select ${accountId}::int8, nc.id, x.kind, x.value, 0
-        from nc, (values ('email', ${v.email}::text), ('phone', ${v.phone}::text)) as x(kind, value)
-       where x.value is not null
-    )`,
-    id: sql<number | null>`(select nc.id from nc)`,
-  };
-}
-
-/** The contact newContactCtes stored under `id`, as ContactJson (identifiers by kind, as the database orders them). */
 export function createdContactJson(id: number, v: NewContactValues): ContactJson {
   const at = v.at.toISOString();
   const identifiers: ContactJson["identifiers"] = [];

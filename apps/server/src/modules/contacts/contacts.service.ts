@@ -184,8 +184,8 @@ export function contactIdentity(input: { email?: string | undefined; phone?: str
 
 /**
  * A new customer as another module's statement stores it (see
- * newContactCtes), with the `after` of its contact.created event: the same
- * row, identifiers and event as findOrCreateContact makes.
+ * insertConversationsWithMessages), with the `after` of its contact.created
+ * event: the same row, identifiers and event as findOrCreateContact makes.
  */
 export function newContact(
   input: { name: string },

@@ -1,11 +1,10 @@
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { type Executor, PREPARED } from "../../platform/db";
 import {
   type ContactJson,
   contactJsonByIdentifier,
   createdContactJson,
   type NewContactValues,
-  newContactCtes,
 } from "../contacts/contacts.repo";
 
 /** A conversation row with its contact's name. */
@@ -129,7 +128,7 @@ export function nextConversationNumber(db: Executor, accountId: number): Promise
   return reserveConversationNumbers(db, accountId, 1);
 }
 
-/** A new conversation's row and its first message, as insertConversationWithMessage stores them. */
+/** A new conversation's row and its first message, as insertConversationsWithMessages stores them. */
 export interface NewConversation {
   number: number;
   subject: string;
@@ -165,7 +164,7 @@ export interface NewConversation {
   createdAfter: Record<string, unknown>;
 }
 
-/** What insertConversationWithMessage did: nothing when no contact has the email or phone. */
+/** What insertConversationsWithMessages did with one: nothing when no contact has the email or phone. */
 export type StoredConversation = {
   autoAssign: boolean;
   /** The contact found by email or phone, or created (null when it was given by id, or not found). */
@@ -173,134 +172,30 @@ export type StoredConversation = {
 } & ({ row: Omit<ConversationRow, "contact_name">; messageId: number } | { row: null; messageId: null });
 
 /**
- * Stores a conversation, its first message (from its contact) and their two
- * events in ONE statement (data-modifying CTEs), so creating a conversation
- * costs one round trip and is atomic without an explicit transaction. The
- * first message is number 1 of the conversation's sequence. A contact given
- * by email or phone is looked up by the same statement, which stores nothing
- * when there is none; it also reads whether the account assigns automatically.
- */
-export async function insertConversationWithMessage(
-  db: Executor,
-  accountId: number,
-  values: NewConversation,
-): Promise<StoredConversation> {
-  const m = values.message;
-  const who = values.contact;
-  const actor = values.actor;
-  // ct: the customer found (as ContactJson; null when given by id or created
-  // here) and the id the conversation takes (null: nobody found). `found` is
-  // materialized so its lookup runs once, however often the statement reads it.
-  let ct: RawBuilder<unknown>;
-  let before = sql``;
-  // A created contact's event comes first, so the audit log reads in order.
-  let contactEvent = sql``;
-  if ("id" in who) ct = sql`select null::json as contact, ${who.id}::int8 as contact_id`;
-  else {
-    const found = sql`found as materialized (select ${contactJsonByIdentifier(accountId, who.email, who.phone)} as contact),`;
-    if (who.orCreate) {
-      const created = newContactCtes(accountId, who.orCreate.create);
-      before = sql`${found}
-    ${created.ctes},`;
-      ct = sql`select found.contact, coalesce((found.contact->>'id')::int8, ${created.id}) as contact_id from found`;
-      contactEvent = sql`select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'contact.created',
-             'contact', nc.id, ${JSON.stringify(who.orCreate.createdAfter)}::jsonb, ${values.at}::timestamptz
-        from nc
-      union all
-      `;
-    } else {
-      before = found;
-      ct = sql`select found.contact, (found.contact->>'id')::int8 as contact_id from found`;
-    }
-  }
-  // Raw SQL rather than the query builder: this runs once per new
-  // conversation, and building the statement cost more than sending it.
-  const { rows } = await sql<
-    Omit<ConversationRow, "contact_name"> & {
-      message_id: number | null;
-      contact: ContactJson | null;
-      auto_assign: boolean | null;
-    }
-  >`${sql.raw(PREPARED)}
-    with ${before}
-    ct as (${ct}),
-    c as (
-      insert into conversations (account_id, number, subject, status, priority, type, channel, language,
-                                 contact_id, assignee_id, team_id, tags, preview, message_count, last_seq,
-                                 last_message_at, solved_at, search_text, search_tsv, created_at, updated_at)
-      select ${accountId}::int8, ${values.number}::int8, ${values.subject}::text, 'new', ${values.priority}::text,
-             ${values.type}::text, ${values.channel}::text, ${values.language}::text, ct.contact_id,
-             null, null, ${values.tags}::text[], ${values.preview}::text, 1, 1, ${values.at}::timestamptz, null,
-             ${values.search.text}::text, to_tsvector('simple', ${values.search.terms}::text),
-             ${values.at}::timestamptz, ${values.at}::timestamptz
-        from ct where ct.contact_id is not null
-      returning *
-    ),
-    m as (
-      insert into messages (account_id, conversation_id, kind, body, author_user_id, author_contact_id,
-                            mentions, search_text, search_tsv, created_at, seq)
-      select ${accountId}::int8, c.id, ${m.kind}::text, ${m.body}::text, ${m.authorUserId}::int8,
-             c.contact_id, '{}'::int8[], ${m.search.text}::text,
-             to_tsvector('simple', ${m.search.terms}::text), ${values.at}::timestamptz, 1
-        from c
-      returning id
-    ),
-    e as (
-      insert into events (account_id, actor_user_id, actor_token_id, type, subject_type, subject_id, after, created_at)
-      ${contactEvent}select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'conversation.created',
-             'conversation', c.id,
-             ${JSON.stringify(values.createdAfter)}::jsonb || jsonb_build_object('contactId', c.contact_id),
-             ${values.at}::timestamptz
-        from c
-      union all
-      select ${accountId}::int8, ${actor.userId}::int8, ${actor.tokenId}::int8, 'message.created',
-             'message', m.id, jsonb_build_object('conversationId', c.id, 'kind', ${m.kind}::text),
-             ${values.at}::timestamptz
-        from c, m
-    )
-    select ${rowColumnsSql}, m.id as message_id,
-           ct.contact,
-           (select rs.auto_assign from routing_settings rs where rs.account_id = ${accountId}) as auto_assign
-      from ct left join (c cross join m) on true`.execute(db);
-  const row = rows[0];
-  if (!row) throw new Error("the conversation was not stored");
-  const { message_id, contact: found, auto_assign, ...conversation } = row;
-  const autoAssign = auto_assign ?? false;
-  if (message_id === null) return { row: null, messageId: null, contact: null, autoAssign };
-  // Given by id: the caller has the contact. Found: as the database read it. Created: as stored here.
-  const contact =
-    "id" in who
-      ? null
-      : (found ?? (who.orCreate ? createdContactJson(conversation.contact_id, who.orCreate.create) : null));
-  return { row: conversation, messageId: message_id, contact, autoAssign };
-}
-
-/** A conversation for insertConversationsWithMessages: its customer is found by email or phone, or created. */
-export type NewConversationByIdentifier = NewConversation & {
-  contact: Extract<NewConversation["contact"], { email: string | null }>;
-};
-
-/**
- * insertConversationWithMessage for several conversations of one account in
- * ONE statement, which is how a busy server creates conversations that
- * arrive together (see creation-batches.ts): the statement's fixed costs (a
- * round trip, planning and starting a dozen steps, a commit and its disk
- * flush) are paid once for all of them. Each customer is looked up by email
- * or phone and, when it has `orCreate` and nobody has them, created. The
+ * Stores conversations of one account, each with its first message (from its
+ * contact, number 1 of the conversation's sequence) and their events, in ONE
+ * statement (data-modifying CTEs): atomic without an explicit transaction,
+ * one round trip however many there are. A customer given by email or phone
+ * is looked up by the same statement; with `orCreate`, it is created when
+ * nobody has them, else that conversation is not stored. The statement also
+ * reads whether the account assigns automatically. A busy server stores the
+ * conversations that arrive together this way (see creation-batches.ts): the
+ * statement's fixed costs (a round trip, planning and starting a dozen
+ * steps, a commit and its disk flush) are paid once for all of them. The
  * rows travel as one JSON array, so the statement's text is the same for any
  * number of them and it is prepared once. Returns what each one did, in the
  * order given. It is all or nothing: an email or phone stored twice (by two
- * of these, or by another request meanwhile) fails the whole statement, and
- * the caller then stores each one on its own.
+ * of these, or by another request meanwhile) fails the whole statement.
  */
 export async function insertConversationsWithMessages(
   db: Executor,
   accountId: number,
-  list: NewConversationByIdentifier[],
+  list: NewConversation[],
 ): Promise<StoredConversation[]> {
   const rowsJson = JSON.stringify(
     list.map((v, i) => {
-      const create = v.contact.orCreate;
+      const who = v.contact;
+      const create = "id" in who ? undefined : who.orCreate;
       return {
         i,
         account_id: accountId,
@@ -323,8 +218,9 @@ export async function insertConversationsWithMessages(
         actor_user: v.actor.userId,
         actor_token: v.actor.tokenId,
         created_after: v.createdAfter,
-        email: v.contact.email,
-        phone: v.contact.phone,
+        contact_id: "id" in who ? who.id : null,
+        email: "id" in who ? null : who.email,
+        phone: "id" in who ? null : who.phone,
         create: create !== undefined,
         c_name: create?.create.name ?? null,
         c_language: create?.create.language ?? null,
@@ -350,10 +246,13 @@ export async function insertConversationsWithMessages(
       select * from jsonb_to_recordset(${rowsJson}::jsonb) as r(
         i int, account_id int8, number int8, subject text, priority text, type text, channel text, language text, tags jsonb,
         preview text, s_text text, s_terms text, at timestamptz, kind text, body text, author int8, m_text text,
-        m_terms text, actor_user int8, actor_token int8, created_after jsonb, email text, phone text,
+        m_terms text, actor_user int8, actor_token int8, created_after jsonb, contact_id int8, email text, phone text,
         "create" boolean, c_name text, c_language text, c_text text, c_terms text, c_after jsonb)
     ),
-    found as materialized (select r.i, ${found} as contact from r),
+    -- The customer found by email or phone (null when given by id, or nobody has them).
+    found as materialized (
+      select r.i, case when r.contact_id is null then ${found} end as contact from r
+    ),
     nc as materialized (
       select r.i, nextval(pg_get_serial_sequence('contacts', 'id')) as id
         from r join found f on f.i = r.i
@@ -374,7 +273,7 @@ export async function insertConversationsWithMessages(
        where x.value is not null
     ),
     ct as materialized (
-      select r.i, f.contact, coalesce((f.contact->>'id')::int8, nc.id) as contact_id
+      select r.i, f.contact, coalesce(r.contact_id, (f.contact->>'id')::int8, nc.id) as contact_id
         from r join found f on f.i = r.i left join nc on nc.i = r.i
     ),
     c as (
@@ -426,13 +325,14 @@ export async function insertConversationsWithMessages(
     const v = list[i];
     if (!v) continue;
     const autoAssign = auto_assign ?? false;
-    const create = v.contact.orCreate;
+    const create = "id" in v.contact ? undefined : v.contact.orCreate;
     stored[i] =
       message_id === null
         ? { row: null, messageId: null, contact: null, autoAssign }
         : {
             row: conversation,
             messageId: message_id,
+            // Given by id: the caller has the contact. Found: as the database read it. Created: as stored here.
             contact: found ?? (create ? createdContactJson(conversation.contact_id, create.create) : null),
             autoAssign,
           };
@@ -441,6 +341,17 @@ export async function insertConversationsWithMessages(
   // a missing one is a fault to report, never a reason to store it again.
   for (let i = 0; i < list.length; i++)
     if (!stored[i]) throw new Error("a stored conversation was not read back");
+  return stored;
+}
+
+/** One conversation, its first message and events, in one statement (see insertConversationsWithMessages). */
+export async function insertConversationWithMessage(
+  db: Executor,
+  accountId: number,
+  values: NewConversation,
+): Promise<StoredConversation> {
+  const [stored] = await insertConversationsWithMessages(db, accountId, [values]);
+  if (!stored) throw new Error("the conversation was not stored");
   return stored;
 }
 

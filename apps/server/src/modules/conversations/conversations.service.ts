@@ -37,7 +37,6 @@ import {
   insertConversationWithMessage,
   listConversationRows,
   type NewConversation,
-  type NewConversationByIdentifier,
   type StoredConversation,
   subjectEvents,
 } from "./conversations.repo";
@@ -154,13 +153,13 @@ export async function createConversation(
     actor: { userId: actor.userId, tokenId: actor.tokenId ?? null },
     createdAfter: { ...values, status: "new" },
   };
-  const conversation = <C extends NewConversation["contact"]>(contact: C) => ({ ...unstored, contact });
+  const conversation = (contact: NewConversation["contact"]): NewConversation => ({ ...unstored, contact });
   const batches = creationBatches(ctx);
-  const store = (contact: NewConversationByIdentifier["contact"]) =>
+  const store = (contact: NewConversation["contact"]) =>
     batches.store(actor.accountId, conversation(contact));
   // The customer is found by their email or phone, or created with their
-  // identifiers and event, by the statement that stores the conversation. A customer
-  // this process has seen recently is only looked up, which is the cheaper
+  // identifiers and event, by the statement that stores the conversation. A
+  // customer this process has seen recently is only looked up, which is the cheaper
   // statement; when the lookup finds no one after all (the contact was
   // deleted), the creating statement runs. When another request stores the
   // same email or phone at that moment, that statement fails whole and the

@@ -7,7 +7,7 @@ import { openConversation } from "./conversations.fixtures";
 import {
   insertConversationsWithMessages,
   insertConversationWithMessage,
-  type NewConversationByIdentifier,
+  type NewConversation,
   type StoredConversation,
 } from "./conversations.repo";
 import { CreationBatches } from "./creation-batches";
@@ -27,7 +27,7 @@ describe(`creation batches (${testDatabase})`, () => {
     who: { name: string; email?: string; phone?: string },
     create: boolean,
     actor: { userId: number | null; tokenId: number | null },
-  ): NewConversationByIdentifier {
+  ): NewConversation {
     const identity = { email: who.email ?? null, phone: who.phone ?? null };
     const subject = `طلب رقم ${number}`;
     const body = `Body of ${number}: أريد استرجاع المبلغ`;
@@ -114,9 +114,9 @@ describe(`creation batches (${testDatabase})`, () => {
   it("stores several conversations in one statement exactly as one statement each would", async () => {
     // Two accounts with the same customers; one gets the batch, the other each conversation alone.
     const stores = [
-      (accountId: number, list: NewConversationByIdentifier[]) =>
+      (accountId: number, list: NewConversation[]) =>
         insertConversationsWithMessages(t.ctx.db, accountId, list),
-      async (accountId: number, list: NewConversationByIdentifier[]) => {
+      async (accountId: number, list: NewConversation[]) => {
         const out: StoredConversation[] = [];
         for (const v of list) out.push(await insertConversationWithMessage(t.ctx.db, accountId, v));
         return out;
@@ -126,7 +126,7 @@ describe(`creation batches (${testDatabase})`, () => {
     for (const store of stores) {
       const owner = await createAccount(t.ctx);
       const returning = `returning@example.test`;
-      await openConversation(t, owner, { contact: { name: "Returning", email: returning } });
+      const first = await openConversation(t, owner, { contact: { name: "Returning", email: returning } });
       const asUser = { userId: owner.userId, tokenId: null };
       const asToken = { userId: null, tokenId: 1 };
       const list = [
@@ -140,12 +140,16 @@ describe(`creation batches (${testDatabase})`, () => {
           true,
           asToken,
         ),
+        {
+          ...conversation(106, { name: "Returning" }, false, asUser),
+          contact: { id: first.contactDetail.id },
+        },
       ];
       const stored = await store(owner.accountId, list);
       results.push({ outcomes: stored.map(outcome), data: await dump(owner.accountId) });
     }
     const [batched, alone] = results;
-    expect(batched?.outcomes.map((o) => o.stored)).toEqual([true, true, true, false, true]);
+    expect(batched?.outcomes.map((o) => o.stored)).toEqual([true, true, true, false, true, true]);
     expect(batched?.data.contacts.map((c) => (c as { name: string }).name)).toEqual([
       "New by both",
       "New by phone",
@@ -166,6 +170,8 @@ describe(`creation batches (${testDatabase})`, () => {
       "contact.created New by both",
       "conversation.created 105",
       "message.created 105",
+      "conversation.created 106",
+      "message.created 106",
     ]);
     expect(batched).toEqual(alone);
   });

@@ -1,8 +1,7 @@
 import type { Db } from "../../platform/db";
 import {
   insertConversationsWithMessages,
-  insertConversationWithMessage,
-  type NewConversationByIdentifier,
+  type NewConversation,
   type StoredConversation,
 } from "./conversations.repo";
 
@@ -11,16 +10,15 @@ export const BATCH_MAX_ROWS = 32;
 export const BATCH_MAX_TEXT = 256 * 1024;
 
 interface Waiting {
-  values: NewConversationByIdentifier;
+  values: NewConversation;
   text: number;
   resolve(stored: StoredConversation): void;
   reject(err: unknown): void;
 }
 
 /**
- * Stores new conversations (customer found by email or phone, or created)
- * with at most `concurrency` creating statements of this process running at
- * once. A conversation that comes while they all run waits, and when one
+ * Stores new conversations with at most `concurrency` creating statements of
+ * this process running at once. A conversation that comes while they all run waits, and when one
  * ends, everything that waits for the same account goes in one statement
  * (insertConversationsWithMessages). An idle server stores each at once, on
  * its own; a busy one pays a statement's fixed costs once per batch instead
@@ -41,8 +39,8 @@ export class CreationBatches {
     private readonly concurrency: number,
   ) {}
 
-  /** Stores one conversation, alone or with others of the account; see insertConversationWithMessage. */
-  store(accountId: number, values: NewConversationByIdentifier): Promise<StoredConversation> {
+  /** Stores one conversation, alone or with others of the account (see insertConversationsWithMessages). */
+  store(accountId: number, values: NewConversation): Promise<StoredConversation> {
     return new Promise((resolve, reject) => {
       let queue = this.waiting.get(accountId);
       if (!queue) {
@@ -79,32 +77,27 @@ export class CreationBatches {
   }
 
   private async run(accountId: number, batch: Waiting[]): Promise<void> {
-    if (batch.length > 1) {
-      let stored: StoredConversation[];
-      try {
-        stored = await insertConversationsWithMessages(
-          this.db,
-          accountId,
-          batch.map((w) => w.values),
-        );
-      } catch (err) {
-        // Only a statement the database refused stored nothing and may be
-        // retried; after a lost connection it may have committed.
-        if (!refusedByDatabase(err)) {
-          for (const w of batch) w.reject(err);
-          return;
-        }
-        stored = [];
-      }
-      if (stored.length) {
-        for (const [i, w] of batch.entries()) w.resolve(stored[i] as StoredConversation);
+    const store = (list: Waiting[]) =>
+      insertConversationsWithMessages(
+        this.db,
+        accountId,
+        list.map((w) => w.values),
+      );
+    try {
+      const stored = await store(batch);
+      for (const [i, w] of batch.entries()) w.resolve(stored[i] as StoredConversation);
+    } catch (err) {
+      // Only a statement the database refused stored nothing and may be
+      // retried; after a lost connection it may have committed. A refused
+      // batch is stored one by one: the failure may belong to one of them only.
+      if (batch.length === 1 || !refusedByDatabase(err)) {
+        for (const w of batch) w.reject(err);
         return;
       }
+      await Promise.all(
+        batch.map((w) => store([w]).then(([stored]) => w.resolve(stored as StoredConversation), w.reject)),
+      );
     }
-    // One by one: a refused batch's failure may belong to one of them only.
-    await Promise.all(
-      batch.map((w) => insertConversationWithMessage(this.db, accountId, w.values).then(w.resolve, w.reject)),
-    );
   }
 }
 
